@@ -1,0 +1,2 @@
+export { locatePostgresBinaries, type PostgresBinaries } from './binaries.js';
+export { type LocalPostgres, type LocalPostgresOptions, startLocalPostgres } from './server.js';
