@@ -1,0 +1,41 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createKeyring, DEFAULT_ALIAS } from './keyring.js';
+
+describe('keyring', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'dbplane-ring-'));
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  it('unwraps what another process on the same data directory wrapped after rotating', () => {
+    const a = createKeyring({ dataDir: dir, region: 'local-1' });
+    const b = createKeyring({ dataDir: dir, region: 'local-1' });
+    a.wrap(DEFAULT_ALIAS, Buffer.alloc(32, 1));
+    a.rotate('000000000000', DEFAULT_ALIAS);
+    const wrapped = a.wrap(DEFAULT_ALIAS, Buffer.alloc(32, 7));
+    expect(wrapped.keyVersion).toBe(2);
+    expect(b.unwrap(wrapped)).toEqual(Buffer.alloc(32, 7));
+  });
+
+  it('uses a keyring given by environment without writing a file', () => {
+    const env = JSON.stringify({
+      'eu-1': [
+        {
+          id: 'k1',
+          alias: DEFAULT_ALIAS,
+          description: '',
+          createdAt: '',
+          versions: [{ version: 1, material: Buffer.alloc(32, 3).toString('base64'), createdAt: '' }],
+        },
+      ],
+    });
+    const a = createKeyring({ dataDir: join(dir, 'none'), region: 'eu-1', fromEnv: env });
+    const b = createKeyring({ dataDir: join(dir, 'other'), region: 'eu-1', fromEnv: env });
+    expect(b.unwrap(a.wrap(DEFAULT_ALIAS, Buffer.alloc(32, 9)))).toEqual(Buffer.alloc(32, 9));
+    expect(a.list('000000000000').map((k) => k.keyId)).toEqual(['k1']);
+  });
+});
