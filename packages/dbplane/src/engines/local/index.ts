@@ -1,0 +1,2 @@
+export { defaultLaunchers } from './launchers.js';
+export { createLocalInstanceManager } from './manager.js';

@@ -1,0 +1,2 @@
+export { locateMariadbBinaries } from './binaries.js';
+export { startLocalMariadb } from './process.js';

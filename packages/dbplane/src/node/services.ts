@@ -1,0 +1,134 @@
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import type { Registry } from 'prom-client';
+import { createAccountsService } from '../accounts/service.js';
+import type { Services } from '../api/types.js';
+import { createAuditService } from '../audit/service.js';
+import { publishingAudit } from '../bus/audit-events.js';
+import { createBusService } from '../bus/service.js';
+import { startBusWorkers } from '../bus/workers.js';
+import { createAslEngine } from '../executions/engine.js';
+import { createRuntime } from '../executions/runtime.js';
+import { type AsyncInvoker, createAsyncInvoker } from '../functions/async.js';
+import { registerFunctionIntegrations } from '../functions/integration.js';
+import { createWorkerPool } from '../functions/pool.js';
+import { createFunctionsService } from '../functions/service.js';
+import { createFunctionUrls } from '../functions/urls.js';
+import { createKeyring } from '../kms/keyring.js';
+import type { Logger } from '../log/logger.js';
+import { createQueuesService } from '../queues/service.js';
+import { createSecretsService } from '../secrets/service.js';
+import { createStateMachinesService } from '../states/service.js';
+import type { Pool } from '../store/db.js';
+import type { Notifier } from '../store/notifier.js';
+
+export interface ServiceDeps {
+  pool: Pool;
+  region: string;
+  notifier: Notifier;
+  httpTaskAllowedHosts?: readonly string[];
+  taskLeaseMs?: number;
+  metrics: Registry;
+  retention?: { logDays: number; executionDays: number };
+  /** Where extracted function code is cached. */
+  dataDir: string;
+  /** First retry delay of asynchronous function invocations (default a minute). */
+  functionRetryDelayMs?: number;
+  /** First retry delay of event bus deliveries (default a second). */
+  eventRetryDelayMs?: number;
+  /** A keyring JSON document given by environment (`DBPLANE_KMS_KEYRING`); else `<dataDir>/keyring.json`. */
+  kmsKeyring?: string | undefined;
+}
+
+/** Builds every domain service over one pool; dependencies are passed by hand. */
+export function createServices(deps: ServiceDeps) {
+  const machines = createStateMachinesService(deps);
+  const runtime = createRuntime({
+    ...deps,
+    machines,
+    engine: createAslEngine(),
+    httpTaskAllowedHosts: deps.httpTaskAllowedHosts ?? ['127.0.0.1', 'localhost', '::1'],
+  });
+  const workers = createWorkerPool();
+  const accounts = createAccountsService(deps);
+  let endpoint: string | undefined;
+  const functions = createFunctionsService({
+    ...deps,
+    cacheDir: join(deps.dataDir, 'functions'),
+    workers,
+    platform: { endpoint: () => endpoint, tokens: accounts.tokens },
+  });
+  registerFunctionIntegrations(runtime.registry, functions);
+  const queues = createQueuesService(deps);
+  const bus = createBusService({
+    ...deps,
+    queues,
+    executions: runtime.executions,
+    httpAllowedHosts: deps.httpTaskAllowedHosts ?? ['127.0.0.1', 'localhost', '::1'],
+  });
+  const kms = createKeyring({
+    dataDir: deps.dataDir,
+    region: deps.region,
+    fromEnv: deps.kmsKeyring ?? process.env.DBPLANE_KMS_KEYRING,
+  });
+  const secrets = createSecretsService({ ...deps, keyring: kms });
+  let busWorkers: { stop(): Promise<void> } | undefined;
+  let asyncInvoker: AsyncInvoker | undefined;
+  const services: Services = {
+    accounts,
+    audit: publishingAudit(createAuditService(deps), bus.events),
+    bus,
+    machines,
+    queues,
+    executions: runtime.executions,
+    activities: runtime.activities,
+    functions,
+    kms,
+    secrets,
+    functionUrls: createFunctionUrls({ pool: deps.pool, functions, accounts }),
+    invokeAsync: async (p) => {
+      const fn = await functions.find(p);
+      if (asyncInvoker === undefined)
+        throw new Error('asynchronous invocations need the workers of this node');
+      return asyncInvoker.enqueue(deps.pool, { ...p, functionId: fn.id });
+    },
+  };
+  const owner = `${hostname()}:${process.pid}:fn`;
+  return {
+    services,
+    runtime,
+    /** Starts the node's workers: the execution runtime's and the asynchronous function invoker. */
+    startWorkers(log: Logger) {
+      asyncInvoker = createAsyncInvoker({
+        ...deps,
+        functions,
+        queues,
+        log,
+        owner,
+        ...(deps.functionRetryDelayMs === undefined ? {} : { retryDelayMs: deps.functionRetryDelayMs }),
+      });
+      asyncInvoker.start();
+      runtime.startWorkers(log);
+      busWorkers = startBusWorkers(
+        {
+          ...deps,
+          queues,
+          kinds: bus.kinds,
+          observer: bus.observer,
+          delivery: { baseDelayMs: deps.eventRetryDelayMs ?? 1000 },
+        },
+        log,
+      );
+    },
+    async stopWorkers() {
+      await runtime.stopWorkers();
+      await busWorkers?.stop();
+      await asyncInvoker?.stop();
+    },
+    close: () => workers.close(),
+    /** Where functions reach the API (known once the server listens). */
+    setEndpoint(url: string) {
+      endpoint = url;
+    },
+  };
+}
