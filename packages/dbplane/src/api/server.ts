@@ -7,9 +7,12 @@ import { registerAuditRoutes } from '../audit/routes.js';
 import { registerArchiveRoutes } from '../bus/archive-routes.js';
 import { registerEventRoutes } from '../bus/routes.js';
 import { registerRuleRoutes } from '../bus/rule-routes.js';
+import { registerEnvironmentRoutes } from '../databases/env-routes.js';
+import { registerDatabaseRoutes } from '../databases/routes.js';
 import { registerActivityRoutes } from '../executions/activity-routes.js';
 import { registerExecutionRoutes, registerTaskTokenRoutes } from '../executions/routes.js';
 import { registerFunctionRoutes } from '../functions/routes.js';
+import { registerInstanceRoutes } from '../instances/routes.js';
 import { registerKmsRoutes } from '../kms/routes.js';
 import type { Logger } from '../log/logger.js';
 import { registerQueueRoutes } from '../queues/routes.js';
@@ -84,6 +87,9 @@ export async function buildServer(deps: ApiDeps & { log: Logger }): Promise<App>
     audit: deps.services.audit,
     pool: deps.pool,
   });
+  registerInstanceRoutes(app, { instances: deps.services.instances, mutate });
+  registerDatabaseRoutes(app, { databases: deps.services.databases, mutate });
+  registerEnvironmentRoutes(app, { environments: deps.services.environments, mutate });
   registerExecutionRoutes(app, { executions: deps.services.executions, mutate });
   registerTaskTokenRoutes(app, { executions: deps.services.executions, mutate });
   registerActivityRoutes(app, { activities: deps.services.activities, mutate });

@@ -46,6 +46,12 @@ export interface Services {
   functionUrls: import('../functions/urls.js').FunctionUrls;
   /** Secrets (Secrets Manager semantics) over envelope encryption. */
   secrets: import('../secrets/service.js').SecretsService;
+  /** Database servers: external ones registered, local ones run by this node. */
+  instances: import('../instances/service.js').InstancesService;
+  /** Placement and limits of database requests. */
+  environments: import('../databases/environments.js').EnvironmentsService;
+  /** Self-service databases. */
+  databases: import('../databases/service.js').DatabasesService;
   /** The region's key-encryption keys. */
   kms: import('../kms/keyring.js').Keyring;
   /** Accepts an `Event` invocation durably; the node's asynchronous invoker runs it. */

@@ -99,3 +99,14 @@ function describeProblems(problems: readonly Problem[]): string {
   if (problems.length === 0) return 'invalid input';
   return problems.map((p) => `${p.path || '/'}: ${p.message}`).join('; ');
 }
+
+/**
+ * For `.catch()`: a NotFoundError becomes undefined, anything else is thrown again.
+ *
+ * @example
+ * const secret = await secrets.describe(ref).catch(unlessNotFound); // undefined when absent
+ */
+export function unlessNotFound(err: unknown): undefined {
+  if (err instanceof NotFoundError) return undefined;
+  throw err;
+}

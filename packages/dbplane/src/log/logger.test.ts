@@ -33,6 +33,7 @@ describe('structured logs', () => {
       region: 'local-1',
       notifier,
       metrics,
+      nodeId: 'test-node',
       dataDir: '/tmp/dbplane-logger-test',
     });
     const { adminKey } = await services.accounts.ensureDefaultAccount();

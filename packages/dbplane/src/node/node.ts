@@ -8,6 +8,7 @@ import { createPool, type Pool } from '../store/db.js';
 import { migrate } from '../store/migrate.js';
 import { createNotifier } from '../store/notifier.js';
 import { writeAdminKey } from './admin-key.js';
+import { loadNodeId } from './node-id.js';
 import { createServices } from './services.js';
 import { openStore, type StoreHandle } from './store.js';
 
@@ -42,6 +43,8 @@ export async function startNode(config: Config, log: Logger): Promise<DbplaneNod
     const metrics = createMetricsRegistry();
     const { services, startWorkers, stopWorkers, close, setEndpoint } = createServices({
       dataDir: config.dataDir,
+      nodeId: await loadNodeId(config.dataDir),
+      postgresSource: config.embeddedPostgres,
       pool,
       region: config.region,
       notifier,

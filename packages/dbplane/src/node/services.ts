@@ -7,6 +7,11 @@ import { createAuditService } from '../audit/service.js';
 import { publishingAudit } from '../bus/audit-events.js';
 import { createBusService } from '../bus/service.js';
 import { startBusWorkers } from '../bus/workers.js';
+import { createEnvironmentsService } from '../databases/environments.js';
+import { registerDatabaseIntegrations } from '../databases/integrations.js';
+import { createDatabasesService } from '../databases/service.js';
+import { localUnavailable } from '../engines/local/availability.js';
+import { createLocalInstanceManager, defaultLaunchers } from '../engines/local/index.js';
 import { createAslEngine } from '../executions/engine.js';
 import { createRuntime } from '../executions/runtime.js';
 import { type AsyncInvoker, createAsyncInvoker } from '../functions/async.js';
@@ -14,9 +19,14 @@ import { registerFunctionIntegrations } from '../functions/integration.js';
 import { createWorkerPool } from '../functions/pool.js';
 import { createFunctionsService } from '../functions/service.js';
 import { createFunctionUrls } from '../functions/urls.js';
+import { createInstanceAccess } from '../instances/access.js';
+import { registerInstanceIntegrations } from '../instances/integrations.js';
+import { resumeLocalInstances } from '../instances/resume.js';
+import { createInstancesService } from '../instances/service.js';
 import { createKeyring } from '../kms/keyring.js';
 import type { Logger } from '../log/logger.js';
 import { createQueuesService } from '../queues/service.js';
+import { createCredentialStore } from '../secrets/credentials.js';
 import { createSecretsService } from '../secrets/service.js';
 import { createStateMachinesService } from '../states/service.js';
 import type { Pool } from '../store/db.js';
@@ -38,6 +48,10 @@ export interface ServiceDeps {
   eventRetryDelayMs?: number;
   /** A keyring JSON document given by environment (`DBPLANE_KMS_KEYRING`); else `<dataDir>/keyring.json`. */
   kmsKeyring?: string | undefined;
+  /** This node's stable id (local instances belong to the node that runs them). */
+  nodeId: string;
+  /** Binaries for local PostgreSQL instances: machine first, or only one source. */
+  postgresSource?: 'auto' | 'system' | 'npm';
 }
 
 /** Builds every domain service over one pool; dependencies are passed by hand. */
@@ -72,6 +86,22 @@ export function createServices(deps: ServiceDeps) {
     fromEnv: deps.kmsKeyring ?? process.env.DBPLANE_KMS_KEYRING,
   });
   const secrets = createSecretsService({ ...deps, keyring: kms });
+  const credentials = createCredentialStore(secrets);
+  const launchers = defaultLaunchers(deps.postgresSource ?? 'auto');
+  let local: ReturnType<typeof createLocalInstanceManager> | undefined;
+  const localManager = (log: Logger) => {
+    local ??= createLocalInstanceManager({ baseDir: join(deps.dataDir, 'instances'), launchers, log });
+    return local;
+  };
+  const instances = createInstancesService({
+    ...deps,
+    credentials,
+    machines,
+    executions: runtime.executions,
+    localAvailable: (engine) => localUnavailable(engine, deps.postgresSource ?? 'auto'),
+  });
+  const environments = createEnvironmentsService(deps);
+  const databases = createDatabasesService({ ...deps, environments, machines, bus });
   let busWorkers: { stop(): Promise<void> } | undefined;
   let asyncInvoker: AsyncInvoker | undefined;
   const services: Services = {
@@ -85,6 +115,9 @@ export function createServices(deps: ServiceDeps) {
     functions,
     kms,
     secrets,
+    instances,
+    environments,
+    databases,
     functionUrls: createFunctionUrls({ pool: deps.pool, functions, accounts }),
     invokeAsync: async (p) => {
       const fn = await functions.find(p);
@@ -99,6 +132,16 @@ export function createServices(deps: ServiceDeps) {
     runtime,
     /** Starts the node's workers: the execution runtime's and the asynchronous function invoker. */
     startWorkers(log: Logger) {
+      const manager = localManager(log);
+      registerInstanceIntegrations(runtime.registry, { ...deps, local: manager, credentials });
+      registerDatabaseIntegrations(runtime.registry, {
+        ...deps,
+        instances: createInstanceAccess({ ...deps, local: manager, credentials }),
+        environments,
+        credentials,
+        executions: runtime.executions,
+      });
+      void resumeLocalInstances({ ...deps, local: manager, log, credentials });
       asyncInvoker = createAsyncInvoker({
         ...deps,
         functions,
@@ -124,6 +167,7 @@ export function createServices(deps: ServiceDeps) {
       await runtime.stopWorkers();
       await busWorkers?.stop();
       await asyncInvoker?.stop();
+      await local?.stopAll();
     },
     close: () => workers.close(),
     /** Where functions reach the API (known once the server listens). */

@@ -45,12 +45,15 @@ export function createNotifier(pool: pg.Pool): Notifier {
     return connecting;
   };
 
+  let listening: Promise<unknown> = Promise.resolve();
   const subscribe = (channel: string, listener: Listener) => {
     let set = listeners.get(channel);
     if (set === undefined) {
       set = new Set();
       listeners.set(channel, set);
-      void connect()
+      // one query at a time on the listening client: LISTENs are chained
+      listening = listening
+        .then(() => connect())
         .then((c) => c.query(`LISTEN ${quote(channel)}`))
         .catch(() => {});
     }

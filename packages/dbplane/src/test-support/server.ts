@@ -53,6 +53,7 @@ export function useTestServer(): TestServer {
       notifier,
       metrics,
       dataDir,
+      nodeId: 'test-node',
       functionRetryDelayMs: 200,
       eventRetryDelayMs: 100,
     });

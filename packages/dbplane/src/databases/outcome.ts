@@ -1,0 +1,35 @@
+import { DbplaneError } from '../errors/index.js';
+import type { TaskOutcome } from '../executions/registry.js';
+
+const TRANSIENT_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  '57P01',
+  '57P03',
+  '53300',
+]);
+
+/**
+ * Runs an integration's body and reports a thrown error as an ASL error
+ * name that Retry and Catch can name: `Dbplane.*` codes as they are,
+ * connection failures and retryable errors as `Dbplane.Transient`,
+ * anything else as `Dbplane.Failed`.
+ */
+export async function asOutcome(body: () => Promise<unknown>): Promise<TaskOutcome> {
+  try {
+    return { type: 'succeeded', output: await body() };
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    const code = (err as { code?: unknown }).code;
+    if (err instanceof DbplaneError && err.code.startsWith('Dbplane.'))
+      return { type: 'failed', error: err.code, cause: message };
+    if (
+      (err instanceof DbplaneError && err.retryable) ||
+      (typeof code === 'string' && TRANSIENT_CODES.has(code))
+    )
+      return { type: 'failed', error: 'Dbplane.Transient', cause: message };
+    return { type: 'failed', error: 'Dbplane.Failed', cause: message };
+  }
+}
