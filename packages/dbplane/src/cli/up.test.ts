@@ -52,7 +52,7 @@ describe.each([
     expect(kept.status).toBe(200);
 
     await second.kill('SIGTERM');
-    expect(second.child.exitCode).toBe(0);
+    expect(second.child.exitCode, second.output()).toBe(0);
     await expect(stat(join(first.dataDir, 'postgres', 'postmaster.pid'))).rejects.toThrow();
   });
 });

@@ -103,6 +103,13 @@ export function createExecutionsService<M>(deps: ExecutionsDeps<M>) {
       return { executionArn: arn, name, startDate: row.start_date.toISOString(), existing: false };
     },
 
+    /** An execution by ARN inside `db`'s transaction, with its account (for status-change events). */
+    async byArn(db: Db, arn: string): Promise<Execution & { accountId: string }> {
+      const row = await sql.findExecution(db, arn);
+      if (row === undefined) throw new NotFoundError('execution', arn);
+      return { ...toExecution(row), accountId: row.account_id };
+    },
+
     async describe(p: Ref & { execution: string }): Promise<Execution> {
       return toExecution(await load(pool, await arnFor(p), p.accountId));
     },

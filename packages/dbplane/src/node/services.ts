@@ -6,6 +6,7 @@ import type { Services } from '../api/types.js';
 import { createAuditService } from '../audit/service.js';
 import { publishingAudit } from '../bus/audit-events.js';
 import { createBusService } from '../bus/service.js';
+import { publishExecutionStatus } from '../bus/status-events.js';
 import { startBusWorkers } from '../bus/workers.js';
 import { createEnvironmentsService } from '../databases/environments.js';
 import { registerDatabaseIntegrations } from '../databases/integrations.js';
@@ -80,6 +81,9 @@ export function createServices(deps: ServiceDeps) {
     executions: runtime.executions,
     httpAllowedHosts: deps.httpTaskAllowedHosts ?? ['127.0.0.1', 'localhost', '::1'],
   });
+  runtime.onStatusChange(async (tx, change) =>
+    publishExecutionStatus(bus.events, tx, await runtime.executions.byArn(tx, change.executionArn)),
+  );
   const kms = createKeyring({
     dataDir: deps.dataDir,
     region: deps.region,
