@@ -3,6 +3,7 @@ import type { EngineName } from '../engines/admin/index.js';
 import type { createLocalInstanceManager } from '../engines/local/index.js';
 import { DbplaneError, NotFoundError } from '../errors/index.js';
 import { type Db, type Pool, withTransaction } from '../store/db.js';
+import type { InstanceEvents } from './events.js';
 import { recordRunning } from './running.js';
 import { instanceArn, instanceOnAnotherNode, toInstance } from './service.js';
 import * as sql from './sql.js';
@@ -31,6 +32,7 @@ export function createInstanceAccess(deps: {
   nodeId: string;
   local: ReturnType<typeof createLocalInstanceManager>;
   credentials: CredentialStore;
+  events?: InstanceEvents;
 }) {
   const load = async (db: Db, ref: Ref) => {
     const row = await sql.findInstance(db, ref);
@@ -48,22 +50,26 @@ export function createInstanceAccess(deps: {
      * started here when it is not running yet; answers it once available.
      */
     async ensureLocal(ref: Ref & { engine: EngineName; tags?: Record<string, string> }): Promise<Instance> {
-      await sql.insertInstance(deps.pool, {
-        id: randomUUID(),
-        accountId: ref.accountId,
-        name: ref.name,
-        arn: instanceArn(deps.region, ref.accountId, ref.name),
-        engine: ref.engine,
-        provider: 'local',
-        status: 'creating',
-        version: null,
-        host: null,
-        port: null,
-        adminSecretArn: null,
-        nodeId: deps.nodeId,
-        deletionProtection: false,
-        tags: ref.tags ?? {},
-      });
+      await sql.insertInstance(
+        deps.pool,
+        {
+          id: randomUUID(),
+          accountId: ref.accountId,
+          name: ref.name,
+          arn: instanceArn(deps.region, ref.accountId, ref.name),
+          engine: ref.engine,
+          provider: 'local',
+          status: 'creating',
+          version: null,
+          host: null,
+          port: null,
+          adminSecretArn: null,
+          nodeId: deps.nodeId,
+          deletionProtection: false,
+          tags: ref.tags ?? {},
+        },
+        deps.events,
+      );
       const row = await load(deps.pool, ref);
       if (row.status === 'available') return toInstance(row);
       if (row.provider !== 'local' || !['creating', 'starting', 'modifying'].includes(row.status))
@@ -93,7 +99,7 @@ export function createInstanceAccess(deps: {
       await withTransaction(deps.pool, async (tx) => {
         if (row.admin_secret_arn !== null)
           await deps.credentials.remove(tx, { accountId: ref.accountId, arn: row.admin_secret_arn });
-        await sql.deleteInstance(tx, row.id);
+        await sql.deleteInstance(tx, row.id, deps.events);
       });
     },
   };

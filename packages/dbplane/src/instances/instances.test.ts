@@ -80,6 +80,17 @@ describe('instances', () => {
   it('creates a local PostgreSQL instance, stops, starts and deletes it through its workflow', {
     timeout: 120_000,
   }, async () => {
+    await server.call('POST', '/v1/queues', { name: 'rds-events' });
+    const queueArn = (await server.call('GET', '/v1/queues/rds-events')).body.arn;
+    await server.call('POST', '/v1/rules', {
+      name: 'rds-events',
+      eventPattern: {
+        source: ['aws.rds'],
+        'detail-type': ['RDS DB Instance Event'],
+        detail: { SourceIdentifier: ['mine'] },
+      },
+    });
+    await server.call('PUT', '/v1/rules/rds-events/targets', { targets: [{ id: 'q', arn: queueArn }] });
     const created = await server.call('POST', '/v1/instances', {
       name: 'mine',
       engine: 'postgres',
@@ -108,6 +119,30 @@ describe('instances', () => {
     await expect
       .poll(async () => (await server.call('GET', '/v1/instances/mine')).status, { timeout: 60_000 })
       .toBe(404);
+    const statuses: string[] = [];
+    await expect
+      .poll(
+        async () => {
+          const got = await server.call('POST', '/v1/queues/rds-events/messages/receive', {
+            max: 10,
+            waitSeconds: 0,
+          });
+          for (const m of got.body.messages ?? []) statuses.push(JSON.parse(m.body).detail.status);
+          return statuses.at(-1);
+        },
+        { timeout: 20_000 },
+      )
+      .toBe('deleted');
+    expect(statuses).toEqual([
+      'creating',
+      'available',
+      'stopping',
+      'stopped',
+      'starting',
+      'available',
+      'deleting',
+      'deleted',
+    ]);
     const machine = (await server.call('GET', '/v1/state-machines/dbplane-local-instance')).body;
     expect(machine.builtin).toBe(true);
     expect(

@@ -1,6 +1,7 @@
 import type { createLocalInstanceManager } from '../engines/local/index.js';
 import type { TaskRegistry } from '../executions/registry.js';
 import { type Pool, withTransaction } from '../store/db.js';
+import type { InstanceEvents } from './events.js';
 import { recordRunning } from './running.js';
 import { instanceOnAnotherNode, type LocalAction } from './service.js';
 import * as sql from './sql.js';
@@ -11,6 +12,7 @@ interface Deps {
   nodeId: string;
   local: ReturnType<typeof createLocalInstanceManager>;
   credentials: CredentialStore;
+  events?: InstanceEvents;
 }
 
 /**
@@ -41,11 +43,13 @@ export function registerInstanceIntegrations(registry: TaskRegistry, deps: Deps)
     const { instance, error, cause } = task.input as { instance: string; error: string; cause: string };
     const row = await sql.findInstance(deps.pool, { accountId: task.accountId, name: instance });
     if (row !== undefined)
-      await sql.updateInstance(deps.pool, {
-        id: row.id,
-        status: 'failed',
-        statusReason: `${error}: ${cause}`,
-      });
+      await withTransaction(deps.pool, (tx) =>
+        sql.updateInstance(
+          tx,
+          { id: row.id, status: 'failed', statusReason: `${error}: ${cause}` },
+          deps.events,
+        ),
+      );
     return { type: 'succeeded', output: { instance, status: 'failed' } };
   });
 }
@@ -53,7 +57,9 @@ export function registerInstanceIntegrations(registry: TaskRegistry, deps: Deps)
 async function apply(deps: Deps, row: sql.InstanceRow, action: LocalAction): Promise<unknown> {
   if (action === 'stop') {
     await deps.local.stop(row.id);
-    await sql.updateInstance(deps.pool, { id: row.id, status: 'stopped' });
+    await withTransaction(deps.pool, (tx) =>
+      sql.updateInstance(tx, { id: row.id, status: 'stopped' }, deps.events),
+    );
     return { instance: row.name, status: 'stopped' };
   }
   if (action === 'delete') {
@@ -61,7 +67,7 @@ async function apply(deps: Deps, row: sql.InstanceRow, action: LocalAction): Pro
     await withTransaction(deps.pool, async (tx) => {
       if (row.admin_secret_arn !== null)
         await deps.credentials.remove(tx, { accountId: row.account_id, arn: row.admin_secret_arn });
-      await sql.deleteInstance(tx, row.id);
+      await sql.deleteInstance(tx, row.id, deps.events);
     });
     return { instance: row.name, deleted: true };
   }

@@ -1,6 +1,7 @@
 import type { createLocalInstanceManager } from '../engines/local/index.js';
 import type { Logger } from '../log/logger.js';
 import type { Pool } from '../store/db.js';
+import type { InstanceEvents } from './events.js';
 import { recordRunning } from './running.js';
 import * as sql from './sql.js';
 import type { CredentialStore } from './types.js';
@@ -17,6 +18,7 @@ export async function resumeLocalInstances(deps: {
   local: ReturnType<typeof createLocalInstanceManager>;
   log: Logger;
   credentials: CredentialStore;
+  events?: InstanceEvents;
 }): Promise<void> {
   const rows = await sql.localInstancesOf(deps.pool, deps.nodeId).catch((err: unknown) => {
     deps.log.error({ err }, 'cannot list local instances to resume');

@@ -1,5 +1,6 @@
 import type { RunningServer } from '../engines/local/types.js';
 import { type Pool, withTransaction } from '../store/db.js';
+import type { InstanceEvents } from './events.js';
 import * as sql from './sql.js';
 import type { CredentialStore } from './types.js';
 import { credentialsFromUrl } from './urls.js';
@@ -10,7 +11,7 @@ import { credentialsFromUrl } from './urls.js';
  * secret version only when the host, port or password changed).
  */
 export async function recordRunning(
-  deps: { pool: Pool; credentials: CredentialStore },
+  deps: { pool: Pool; credentials: CredentialStore; events?: InstanceEvents | undefined },
   row: sql.InstanceRow,
   server: RunningServer,
 ): Promise<void> {
@@ -35,14 +36,18 @@ export async function recordRunning(
           name: `dbplane/instances/${row.name}/admin`,
           value,
         });
-    await sql.updateInstance(tx, {
-      id: row.id,
-      status: 'available',
-      statusReason: null,
-      version: server.version,
-      host: server.host,
-      port: server.port,
-      ...(adminSecretArn === undefined ? {} : { adminSecretArn }),
-    });
+    await sql.updateInstance(
+      tx,
+      {
+        id: row.id,
+        status: 'available',
+        statusReason: null,
+        version: server.version,
+        host: server.host,
+        port: server.port,
+        ...(adminSecretArn === undefined ? {} : { adminSecretArn }),
+      },
+      deps.events,
+    );
   });
 }

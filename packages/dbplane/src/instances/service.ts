@@ -6,6 +6,7 @@ import type { ExecutionsService } from '../executions/service.js';
 import { decodePageToken, encodePageToken, takePage } from '../paging.js';
 import type { StateMachinesService } from '../states/service.js';
 import type { Db, Pool } from '../store/db.js';
+import type { InstanceEvents } from './events.js';
 import * as sql from './sql.js';
 import type { CredentialStore, Instance, Provider } from './types.js';
 import { credentialsFromUrl } from './urls.js';
@@ -23,6 +24,8 @@ export interface InstancesDeps {
   executions: ExecutionsService;
   /** Whether this node can run local servers of an engine (binaries present). */
   localAvailable: (engine: EngineName) => Promise<string | undefined>;
+  /** State changes published on the bus. */
+  events?: InstanceEvents;
 }
 
 /**
@@ -112,17 +115,21 @@ export function createInstancesService(deps: InstancesDeps) {
               adminSecretArn: null,
               nodeId: deps.nodeId,
             };
-      const row = await sql.insertInstance(tx, {
-        ...fields,
-        id: randomUUID(),
-        accountId: p.accountId,
-        name: p.name,
-        arn: instanceArn(deps.region, p.accountId, p.name),
-        engine: p.engine,
-        provider: p.provider,
-        deletionProtection: p.deletionProtection ?? false,
-        tags: p.tags ?? {},
-      });
+      const row = await sql.insertInstance(
+        tx,
+        {
+          ...fields,
+          id: randomUUID(),
+          accountId: p.accountId,
+          name: p.name,
+          arn: instanceArn(deps.region, p.accountId, p.name),
+          engine: p.engine,
+          provider: p.provider,
+          deletionProtection: p.deletionProtection ?? false,
+          tags: p.tags ?? {},
+        },
+        deps.events,
+      );
       if (row === undefined) throw new ConflictError(`instance "${p.name}" already exists`);
       if (p.provider === 'local') await runLocal(tx, row, 'create');
       return toInstance(await load(tx, p));
@@ -158,7 +165,7 @@ export function createInstancesService(deps: InstancesDeps) {
           `instance "${p.name}" is ${row.status}; ${p.action} needs ${allowed.join(' or ')}`,
         );
       const status = { start: 'starting', stop: 'stopping', reboot: 'modifying' } as const;
-      await sql.updateInstance(tx, { id: row.id, status: status[p.action], statusReason: null });
+      await sql.updateInstance(tx, { id: row.id, status: status[p.action], statusReason: null }, deps.events);
       await runLocal(tx, row, p.action);
       return toInstance(await load(tx, p));
     },
@@ -171,10 +178,10 @@ export function createInstancesService(deps: InstancesDeps) {
       if (row.provider === 'external') {
         if (row.admin_secret_arn !== null)
           await deps.credentials.remove(tx, { accountId: ref.accountId, arn: row.admin_secret_arn });
-        await sql.deleteInstance(tx, row.id);
+        await sql.deleteInstance(tx, row.id, deps.events);
         return { ...toInstance(row), status: 'deleting' };
       }
-      await sql.updateInstance(tx, { id: row.id, status: 'deleting', statusReason: null });
+      await sql.updateInstance(tx, { id: row.id, status: 'deleting', statusReason: null }, deps.events);
       await runLocal(tx, row, 'delete');
       return toInstance(await load(tx, ref));
     },

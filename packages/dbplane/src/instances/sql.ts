@@ -1,5 +1,6 @@
 import type { EngineName } from '../engines/admin/index.js';
 import type { Db } from '../store/db.js';
+import type { InstanceEvents } from './events.js';
 import type { InstanceStatus, Provider } from './types.js';
 
 export interface InstanceRow {
@@ -41,6 +42,7 @@ export async function insertInstance(
     deletionProtection: boolean;
     tags: Record<string, string>;
   }>,
+  events?: InstanceEvents,
 ): Promise<InstanceRow | undefined> {
   const r = await db.query<InstanceRow>(
     `INSERT INTO instances (id, account_id, name, arn, engine, provider, status, version, host, port, admin_secret_arn,
@@ -63,7 +65,9 @@ export async function insertInstance(
       JSON.stringify(p.tags),
     ],
   );
-  return r.rows[0];
+  const row = r.rows[0];
+  if (row !== undefined && events !== undefined) await events.changed(db, row, null, row.status);
+  return row;
 }
 
 export async function findInstance(
@@ -109,13 +113,16 @@ export async function updateInstance(
     adminSecretArn?: string;
     executionArn?: string;
   }>,
+  events?: InstanceEvents,
 ): Promise<void> {
-  await db.query(
-    `UPDATE instances SET status = COALESCE($2, status),
-       status_reason = CASE WHEN $3 THEN $4 ELSE status_reason END,
-       version = COALESCE($5, version), host = COALESCE($6, host), port = COALESCE($7, port),
-       admin_secret_arn = COALESCE($8, admin_secret_arn), execution_arn = COALESCE($9, execution_arn),
-       updated_at = now() WHERE id = $1`,
+  const r = await db.query<InstanceRow & { previous: InstanceStatus }>(
+    `UPDATE instances i SET status = COALESCE($2, i.status),
+       status_reason = CASE WHEN $3 THEN $4 ELSE i.status_reason END,
+       version = COALESCE($5, i.version), host = COALESCE($6, i.host), port = COALESCE($7, i.port),
+       admin_secret_arn = COALESCE($8, i.admin_secret_arn), execution_arn = COALESCE($9, i.execution_arn),
+       updated_at = now()
+     FROM (SELECT id, status AS previous FROM instances WHERE id = $1 FOR UPDATE) o
+     WHERE i.id = o.id RETURNING i.*, o.previous`,
     [
       p.id,
       p.status ?? null,
@@ -128,8 +135,13 @@ export async function updateInstance(
       p.executionArn ?? null,
     ],
   );
+  const row = r.rows[0];
+  if (row !== undefined && events !== undefined && row.status !== row.previous)
+    await events.changed(db, row, row.previous, row.status);
 }
 
-export async function deleteInstance(db: Db, id: string): Promise<void> {
-  await db.query('DELETE FROM instances WHERE id = $1', [id]);
+export async function deleteInstance(db: Db, id: string, events?: InstanceEvents): Promise<void> {
+  const r = await db.query<InstanceRow>('DELETE FROM instances WHERE id = $1 RETURNING *', [id]);
+  const row = r.rows[0];
+  if (row !== undefined && events !== undefined) await events.changed(db, row, row.status, 'deleted');
 }

@@ -21,6 +21,7 @@ import { createWorkerPool } from '../functions/pool.js';
 import { createFunctionsService } from '../functions/service.js';
 import { createFunctionUrls } from '../functions/urls.js';
 import { createInstanceAccess } from '../instances/access.js';
+import { createInstanceEvents } from '../instances/events.js';
 import { registerInstanceIntegrations } from '../instances/integrations.js';
 import { resumeLocalInstances } from '../instances/resume.js';
 import { createInstancesService } from '../instances/service.js';
@@ -97,8 +98,10 @@ export function createServices(deps: ServiceDeps) {
     local ??= createLocalInstanceManager({ baseDir: join(deps.dataDir, 'instances'), launchers, log });
     return local;
   };
+  const instanceEvents = createInstanceEvents(bus.events);
   const instances = createInstancesService({
     ...deps,
+    events: instanceEvents,
     credentials,
     machines,
     executions: runtime.executions,
@@ -137,15 +140,20 @@ export function createServices(deps: ServiceDeps) {
     /** Starts the node's workers: the execution runtime's and the asynchronous function invoker. */
     startWorkers(log: Logger) {
       const manager = localManager(log);
-      registerInstanceIntegrations(runtime.registry, { ...deps, local: manager, credentials });
+      registerInstanceIntegrations(runtime.registry, {
+        ...deps,
+        local: manager,
+        credentials,
+        events: instanceEvents,
+      });
       registerDatabaseIntegrations(runtime.registry, {
         ...deps,
-        instances: createInstanceAccess({ ...deps, local: manager, credentials }),
+        instances: createInstanceAccess({ ...deps, local: manager, credentials, events: instanceEvents }),
         environments,
         credentials,
         executions: runtime.executions,
       });
-      void resumeLocalInstances({ ...deps, local: manager, log, credentials });
+      void resumeLocalInstances({ ...deps, local: manager, log, credentials, events: instanceEvents });
       asyncInvoker = createAsyncInvoker({
         ...deps,
         functions,
