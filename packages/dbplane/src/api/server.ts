@@ -83,6 +83,7 @@ export async function buildServer(deps: ApiDeps & { log: Logger }): Promise<App>
   registerKmsRoutes(app, { keyring: deps.services.kms, mutate });
   registerSecretRoutes(app, {
     secrets: deps.services.secrets,
+    rotation: deps.services.rotation,
     mutate,
     audit: deps.services.audit,
     pool: deps.pool,

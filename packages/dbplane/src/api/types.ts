@@ -48,6 +48,8 @@ export interface Services {
   secrets: import('../secrets/service.js').SecretsService;
   /** Database servers: external ones registered, local ones run by this node. */
   instances: import('../instances/service.js').InstancesService;
+  /** Rotation of database credentials (RotateSecret, CancelRotateSecret). */
+  rotation: import('../secrets/rotation/service.js').RotationService;
   /** Placement and limits of database requests. */
   environments: import('../databases/environments.js').EnvironmentsService;
   /** Self-service databases. */

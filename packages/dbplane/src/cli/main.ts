@@ -6,7 +6,9 @@
 import { Command, Option } from 'commander';
 import { registerArchiveCommands } from '../bus/cli-archives.js';
 import { registerEventsCommands, registerRulesCommands } from '../bus/cli-commands.js';
+import { registerDatabaseCommands, registerEnvironmentCommands } from '../databases/cli.js';
 import { DbplaneError } from '../errors/index.js';
+import { registerInstanceCommands } from '../instances/cli.js';
 import { registerKmsCommands } from '../kms/cli.js';
 import { registerSecretsCommands } from '../secrets/cli.js';
 import { ApiCallError, createClient } from './client.js';
@@ -56,6 +58,9 @@ registerRulesCommands(program, ctx);
 registerArchiveCommands(program, ctx);
 registerSecretsCommands(program, ctx);
 registerKmsCommands(program, ctx);
+registerInstanceCommands(program, ctx);
+registerDatabaseCommands(program, ctx);
+registerEnvironmentCommands(program, ctx);
 
 try {
   await program.parseAsync(process.argv);

@@ -115,6 +115,9 @@ describe('self-service databases', () => {
     await conn.query('CREATE TABLE t (id int PRIMARY KEY)');
     await conn.query('INSERT INTO t VALUES (1)');
     await conn.end();
+    const busy = await server.call('DELETE', `/v1/instances/${instance}`);
+    expect(busy.status).toBe(409);
+    expect(busy.body.error.message).toMatch(/still holds 1 database/);
     expect((await server.call('DELETE', `/v1/databases/${name}`)).status).toBe(202);
     await gone(name);
     const root = await connectAdmin('mysql', TEST_MYSQL_URL);
@@ -122,6 +125,29 @@ describe('self-service databases', () => {
     expect(await root.loginExists(name)).toBe(false);
     await root.close();
     await server.call('DELETE', `/v1/instances/${instance}`);
+  });
+
+  it('places a MySQL request on a local MariaDB instance out of the box', { timeout: 120_000 }, async () => {
+    const name = unique('cart');
+    expect((await server.call('POST', '/v1/databases', { name, engine: 'mysql' })).status).toBe(202);
+    const db = await waitFor(name, 'available');
+    expect(db.instance).toBe('default-mysql');
+    expect((await server.call('GET', '/v1/instances/default-mysql')).body).toMatchObject({
+      provider: 'local',
+      engine: 'mysql',
+    });
+    const creds = await credentials(name);
+    const conn = await mysql.createConnection({
+      host: creds.host,
+      port: creds.port,
+      user: creds.username,
+      password: creds.password,
+      database: creds.dbname,
+    });
+    await conn.query('CREATE TABLE t (id int PRIMARY KEY)');
+    await conn.end();
+    expect((await server.call('DELETE', `/v1/databases/${name}`)).status).toBe(202);
+    await gone(name);
   });
 
   it('answers the same request with the same database, and a different one with 409', async () => {

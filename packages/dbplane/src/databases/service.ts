@@ -140,6 +140,9 @@ export function createDatabasesService(deps: {
       return { database: toDatabase(await load(tx, ref)), newRequest: true };
     },
 
+    /** How many databases are placed on instance `name` (instances in use are not deleted). */
+    countOnInstance: (db: Db, ref: Ref) => sql.countOnInstance(db, ref),
+
     /** Moves the expiry to `ttl` seconds from now, within the environment's maxTtlSeconds. */
     async extend(tx: Db, p: Ref & { ttl: number }): Promise<Database> {
       const row = await load(tx, p, true);

@@ -135,3 +135,12 @@ export async function updateDatabase(
 export async function deleteDatabase(db: Db, id: string): Promise<void> {
   await db.query('DELETE FROM databases WHERE id = $1', [id]);
 }
+
+/** How many databases are placed on an instance (an instance in use cannot be deleted). */
+export async function countOnInstance(db: Db, p: Ref): Promise<number> {
+  const r = await db.query<{ n: number }>(
+    'SELECT count(*)::int AS n FROM databases WHERE account_id = $1 AND instance = $2',
+    [p.accountId, p.name],
+  );
+  return r.rows[0]?.n ?? 0;
+}

@@ -26,6 +26,8 @@ export interface InstancesDeps {
   localAvailable: (engine: EngineName) => Promise<string | undefined>;
   /** State changes published on the bus. */
   events?: InstanceEvents;
+  /** How many databases live on an instance (the databases domain answers). */
+  databasesOn?: (db: Db, ref: Ref) => Promise<number>;
 }
 
 /**
@@ -175,6 +177,9 @@ export function createInstancesService(deps: InstancesDeps) {
       if (row.deletion_protection)
         throw new ConflictError(`instance "${ref.name}" has deletion protection; turn it off first`);
       if (row.status === 'deleting') return toInstance(row);
+      const inUse = (await deps.databasesOn?.(tx, ref)) ?? 0;
+      if (inUse > 0)
+        throw new ConflictError(`instance "${ref.name}" still holds ${inUse} database(s); delete them first`);
       if (row.provider === 'external') {
         if (row.admin_secret_arn !== null)
           await deps.credentials.remove(tx, { accountId: ref.accountId, arn: row.admin_secret_arn });

@@ -29,6 +29,8 @@ import { createKeyring } from '../kms/keyring.js';
 import type { Logger } from '../log/logger.js';
 import { createQueuesService } from '../queues/service.js';
 import { createCredentialStore } from '../secrets/credentials.js';
+import { registerRotationIntegrations } from '../secrets/rotation/integrations.js';
+import { createRotationService } from '../secrets/rotation/service.js';
 import { createSecretsService } from '../secrets/service.js';
 import { createStateMachinesService } from '../states/service.js';
 import type { Pool } from '../store/db.js';
@@ -91,6 +93,13 @@ export function createServices(deps: ServiceDeps) {
     fromEnv: deps.kmsKeyring ?? process.env.DBPLANE_KMS_KEYRING,
   });
   const secrets = createSecretsService({ ...deps, keyring: kms });
+  const rotation = createRotationService({
+    region: deps.region,
+    machines,
+    executions: runtime.executions,
+    rules: bus.rules,
+  });
+  registerRotationIntegrations(runtime.registry, { pool: deps.pool, secrets });
   const credentials = createCredentialStore(secrets);
   const launchers = defaultLaunchers(deps.postgresSource ?? 'auto');
   let local: ReturnType<typeof createLocalInstanceManager> | undefined;
@@ -102,6 +111,7 @@ export function createServices(deps: ServiceDeps) {
   const instances = createInstancesService({
     ...deps,
     events: instanceEvents,
+    databasesOn: (db, ref) => databases.countOnInstance(db, ref),
     credentials,
     machines,
     executions: runtime.executions,
@@ -122,6 +132,7 @@ export function createServices(deps: ServiceDeps) {
     functions,
     kms,
     secrets,
+    rotation,
     instances,
     environments,
     databases,

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import type { CommandContext } from '../cli/commands.js';
+import { registerRotationCommands } from './rotation/cli.js';
 
 const path = (name: string, rest = '') => `/v1/secrets/${encodeURIComponent(name)}${rest}`;
 
@@ -15,7 +16,7 @@ async function readValue(o: { secretString?: string; secretBinaryFile?: string }
 
 type Ack = { arn: string; name: string; versionId?: string };
 
-/** `dbplane secrets create|get|put|describe|list|delete|restore`. */
+/** `dbplane secrets create|get|put|describe|list|delete|restore|rotate|cancel-rotation`. */
 export function registerSecretsCommands(program: Command, ctx: CommandContext): void {
   const cmd = program.command('secrets').description('secrets (Secrets Manager semantics)');
   cmd
@@ -89,4 +90,5 @@ export function registerSecretsCommands(program: Command, ctx: CommandContext): 
     const r = await (await ctx.api()).call<Ack>('POST', path(name, '/restore'));
     ctx.out().value(r, () => `restored ${r.arn}`);
   });
+  registerRotationCommands(cmd, ctx);
 }

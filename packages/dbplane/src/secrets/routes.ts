@@ -5,6 +5,8 @@ import type { App } from '../api/types.js';
 import type { AuditService } from '../audit/service.js';
 import type { Pool } from '../store/db.js';
 import { auditFailedRead } from './read-audit.js';
+import { registerRotationRoutes } from './rotation/routes.js';
+import type { RotationService } from './rotation/service.js';
 import { Ack, Description, SecretId, SecretName, Stage, Tags, Token, Value, ValueAnswer } from './schemas.js';
 import type { SecretsService } from './service.js';
 
@@ -19,10 +21,16 @@ const meta = (r: { arn: string; name: string; versionId?: string; versionStages?
   versionStages: r.versionStages,
 });
 
-/** `/v1/secrets`: secrets with Secrets Manager semantics. */
+/** `/v1/secrets`: secrets with Secrets Manager semantics; with `rotation`, also `.../rotate`. */
 export function registerSecretRoutes(
   app: App,
-  deps: { secrets: SecretsService; mutate: Mutate; audit: AuditService; pool: Pool },
+  deps: {
+    secrets: SecretsService;
+    mutate: Mutate;
+    audit: AuditService;
+    pool: Pool;
+    rotation?: RotationService | undefined;
+  },
 ): void {
   const { secrets, mutate } = deps;
   app.addSchema(Description);
@@ -144,6 +152,7 @@ export function registerSecretRoutes(
       }),
   );
   registerSecretActions(app, deps);
+  if (deps.rotation !== undefined) registerRotationRoutes(app, { rotation: deps.rotation, mutate });
 }
 
 function registerSecretActions(app: App, deps: { secrets: SecretsService; mutate: Mutate }): void {

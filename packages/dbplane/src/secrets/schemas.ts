@@ -12,6 +12,15 @@ export const Value = {
   secretBinary: Type.Optional(Type.String({ maxLength: 87_384, contentEncoding: 'base64' })),
 };
 
+/** RotateSecret's schedule: every N days, or a `rate(...)`/`cron(...)` expression. */
+export const RotationRules = Type.Object(
+  {
+    automaticallyAfterDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+    scheduleExpression: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
+  },
+  { additionalProperties: false },
+);
+
 export const Description = Type.Object(
   {
     arn: Type.String(),
@@ -24,6 +33,10 @@ export const Description = Type.Object(
     deletedDate: Type.Optional(Type.String()),
     deletionDate: Type.Optional(Type.String()),
     versionIdsToStages: Type.Record(Type.String(), Type.Array(Type.String())),
+    rotationEnabled: Type.Optional(Type.Boolean()),
+    rotationRules: Type.Optional(RotationRules),
+    lastRotatedDate: Type.Optional(Type.String()),
+    nextRotationDate: Type.Optional(Type.String()),
   },
   { $id: 'SecretDescription' },
 );

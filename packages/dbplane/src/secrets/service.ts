@@ -5,6 +5,7 @@ import { DEFAULT_ALIAS, type Keyring } from '../kms/keyring.js';
 import { decodePageToken, encodePageToken, takePage } from '../paging.js';
 import type { Db, Pool } from '../store/db.js';
 import { open, seal } from './envelope.js';
+import { nextRotation } from './rotation/schedule.js';
 import * as sql from './sql.js';
 import { moveStage } from './stages.js';
 import {
@@ -18,6 +19,19 @@ import {
 
 type Ref = Readonly<{ accountId: string; name: string }>;
 const SUFFIX = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+
+/** DescribeSecret's rotation fields (Secrets Manager's `RotationEnabled`, `RotationRules`, ...). */
+function rotationOf(row: sql.SecretRow): Partial<SecretDescription> {
+  const rules = row.rotation_rules ?? undefined;
+  const last = row.last_rotated_at ?? undefined;
+  const next = row.rotation_enabled && rules ? nextRotation(rules, last ?? row.updated_at) : undefined;
+  return {
+    rotationEnabled: row.rotation_enabled === true,
+    ...(rules === undefined ? {} : { rotationRules: rules }),
+    ...(last === undefined ? {} : { lastRotatedDate: last.toISOString() }),
+    ...(next === undefined ? {} : { nextRotationDate: next.toISOString() }),
+  };
+}
 
 /** Checks that exactly one value is given; answers its bytes and kind. */
 function plainOf(v: SecretValueInput): { kind: 'string' | 'binary'; plain: Buffer } {
@@ -79,6 +93,7 @@ export function createSecretsService(deps: { pool: Pool; region: string; keyring
       ...(row.deleted_at ? { deletedDate: row.deleted_at.toISOString() } : {}),
       ...(row.delete_after ? { deletionDate: row.delete_after.toISOString() } : {}),
       versionIdsToStages: Object.fromEntries(vs.map((v) => [v.version_id, v.stages])),
+      ...rotationOf(row),
     };
   };
 

@@ -1,5 +1,6 @@
 import type { Db } from '../store/db.js';
 import type { Sealed } from './envelope.js';
+import type { RotationRules } from './types.js';
 
 export interface SecretRow {
   id: string;
@@ -13,6 +14,11 @@ export interface SecretRow {
   updated_at: Date;
   deleted_at: Date | null;
   delete_after: Date | null;
+  /** Rotation settings (migration 0010). */
+  rotation_enabled: boolean;
+  rotation_rules: RotationRules | null;
+  last_rotated_at: Date | null;
+  rotation_execution_arn: string | null;
 }
 
 export interface VersionRow {
@@ -181,4 +187,22 @@ export async function pruneVersions(db: Db, secretId: string, keep: number): Pro
        SELECT version_id FROM secret_versions WHERE secret_id = $1 ORDER BY created_at DESC OFFSET $2)`,
     [secretId, keep],
   );
+}
+
+/** Records RotateSecret's settings and the execution it started (if any). */
+export async function updateRotation(
+  db: Db,
+  id: string,
+  p: Readonly<{ enabled: boolean; rules: RotationRules | null; executionArn?: string | undefined }>,
+): Promise<void> {
+  await db.query(
+    `UPDATE secrets SET rotation_enabled = $2, rotation_rules = $3,
+       rotation_execution_arn = coalesce($4, rotation_execution_arn), updated_at = now() WHERE id = $1`,
+    [id, p.enabled, p.rules, p.executionArn ?? null],
+  );
+}
+
+/** The rotation's last step succeeded. */
+export async function markRotated(db: Db, id: string): Promise<void> {
+  await db.query('UPDATE secrets SET last_rotated_at = now(), updated_at = now() WHERE id = $1', [id]);
 }

@@ -1,6 +1,8 @@
 /** Staging labels with Secrets Manager's meaning. */
 export const CURRENT = 'AWSCURRENT';
 export const PREVIOUS = 'AWSPREVIOUS';
+/** The label of the version a rotation is making. */
+export const PENDING = 'AWSPENDING';
 /** At most this many versions are kept; older unlabelled (deprecated) ones are removed. */
 export const MAX_VERSIONS = 100;
 
@@ -24,6 +26,17 @@ export interface SecretDescription {
   /** Present while scheduled for deletion. */
   deletionDate?: string;
   versionIdsToStages: Record<string, string[]>;
+  /** Whether a rotation schedule is set (RotateSecret with rules). */
+  rotationEnabled?: boolean;
+  rotationRules?: RotationRules;
+  lastRotatedDate?: string;
+  nextRotationDate?: string;
+}
+
+/** RotateSecret's schedule: every N days, or a `rate(...)` / `cron(...)` expression. */
+export interface RotationRules {
+  automaticallyAfterDays?: number;
+  scheduleExpression?: string;
 }
 
 /** What `GetSecretValue` answers. */
