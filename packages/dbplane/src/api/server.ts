@@ -19,6 +19,7 @@ import { registerQueueRoutes } from '../queues/routes.js';
 import { registerSecretRoutes } from '../secrets/routes.js';
 import { registerStateMachineRoutes } from '../states/routes.js';
 import { installAuth } from './auth.js';
+import { registerConsole } from './console.js';
 import { installErrorHandling } from './error-handler.js';
 import { registerHealthRoutes } from './health.js';
 import { installMetrics } from './metrics.js';
@@ -103,5 +104,6 @@ export async function buildServer(deps: ApiDeps & { log: Logger }): Promise<App>
     invokeAsync: deps.services.invokeAsync,
     urls: deps.services.functionUrls,
   });
+  registerConsole(app);
   return app;
 }
