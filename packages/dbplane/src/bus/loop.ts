@@ -26,13 +26,14 @@ export function createLoop(p: {
   const run = async () => {
     while (!controller.signal.aborted) {
       let n = 0;
+      const cursor = p.notifier.cursor(p.channel);
       try {
         n = await p.step();
       } catch (err) {
         p.log.error({ err, worker: p.name }, 'event bus worker step failed');
       }
       if (n === 0 && !controller.signal.aborted)
-        await p.notifier.wait(p.channel, p.idleMs, undefined, controller.signal).catch(() => false);
+        await p.notifier.wait(p.channel, p.idleMs, undefined, controller.signal, cursor).catch(() => false);
     }
   };
   return {

@@ -78,6 +78,7 @@ export function createActivitiesService(deps: { pool: Pool; region: string; noti
       const row = await find(deps.pool, p.accountId, p.name);
       const deadline = Date.now() + p.waitSeconds * 1000;
       for (;;) {
+        const cursor = deps.notifier.cursor(ACTIVITY_CHANNEL);
         const task = await sql.claimActivityTask(deps.pool, {
           activityArn: row.arn,
           worker: p.workerName ?? '',
@@ -86,7 +87,7 @@ export function createActivitiesService(deps: { pool: Pool; region: string; noti
           return { taskToken: task.task_token, input: JSON.stringify(task.input) };
         const left = deadline - Date.now();
         if (left <= 0 || signal?.aborted) return {};
-        await deps.notifier.wait(ACTIVITY_CHANNEL, Math.min(left, 1000), row.arn, signal);
+        await deps.notifier.wait(ACTIVITY_CHANNEL, Math.min(left, 1000), row.arn, signal, cursor);
       }
     },
   };

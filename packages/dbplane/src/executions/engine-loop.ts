@@ -62,16 +62,17 @@ export function createEngineLoop<M>(deps: EngineLoopDeps<M>) {
     return arns.length;
   };
 
-  const idle = async () => {
+  const idle = async (cursor: number) => {
     const due = await sql.nextDueAt(deps.pool);
     const wait = due === undefined ? 1000 : Math.max(0, Math.min(1000, due.getTime() - Date.now()));
-    if (wait > 0) await deps.notifier.wait(EXEC_CHANNEL, wait, undefined, abort.signal);
+    if (wait > 0) await deps.notifier.wait(EXEC_CHANNEL, wait, undefined, abort.signal, cursor);
   };
 
   const run = async () => {
     while (running) {
       try {
-        if ((await pass()) === 0) await idle();
+        const cursor = deps.notifier.cursor(EXEC_CHANNEL);
+        if ((await pass()) === 0) await idle(cursor);
       } catch (err) {
         if (!running) return;
         deps.log.warn({ err }, 'engine loop: store unavailable, retrying');

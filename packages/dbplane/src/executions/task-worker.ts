@@ -103,11 +103,12 @@ export function createTaskWorker(deps: TaskWorkerDeps) {
     while (running) {
       try {
         const free = concurrency - inFlight.size;
+        const cursor = deps.notifier.cursor(TASK_CHANNEL);
         const tasks =
           free > 0 ? await sql.claimTasks(deps.pool, { owner: deps.owner, leaseMs, limit: free }) : [];
         for (const task of tasks) void runTask(task);
         if (tasks.length === 0 || free === tasks.length)
-          await deps.notifier.wait(TASK_CHANNEL, tasks.length === 0 ? 1000 : 5, undefined, abort.signal);
+          await deps.notifier.wait(TASK_CHANNEL, tasks.length === 0 ? 1000 : 5, undefined, abort.signal, cursor);
       } catch (err) {
         if (!running) return;
         deps.log.warn({ err }, 'task worker: store unavailable, retrying');

@@ -101,6 +101,7 @@ export function createAsyncInvoker(deps: {
   const run = async () => {
     while (running) {
       try {
+        const cursor = deps.notifier.cursor(CHANNEL);
         const rows = await claim();
         await Promise.all(
           rows.map((r) =>
@@ -109,7 +110,7 @@ export function createAsyncInvoker(deps: {
             ),
           ),
         );
-        if (rows.length === 0) await deps.notifier.wait(CHANNEL, 500, undefined, abort.signal);
+        if (rows.length === 0) await deps.notifier.wait(CHANNEL, 500, undefined, abort.signal, cursor);
       } catch (err) {
         if (!running) return;
         deps.log.warn({ err }, 'asynchronous invoker: store unavailable, retrying');

@@ -163,6 +163,7 @@ export function createQueuesService(deps: { pool: Pool; region: string; notifier
       const row = await load(pool, p);
       const deadline = Date.now() + 1000 * (p.waitSeconds ?? row.receive_wait_s);
       for (;;) {
+        const cursor = notifier.cursor(QUEUE_CHANNEL);
         await sql.sweepQueue(pool, {
           queueId: row.id,
           maxReceiveCount: row.max_receive_count,
@@ -175,7 +176,7 @@ export function createQueuesService(deps: { pool: Pool; region: string; notifier
         });
         const left = deadline - Date.now();
         if (got.length > 0 || left <= 0 || signal?.aborted) return got.map(toMessage);
-        await notifier.wait(QUEUE_CHANNEL, Math.min(left, 1000), row.id, signal);
+        await notifier.wait(QUEUE_CHANNEL, Math.min(left, 1000), row.id, signal, cursor);
       }
     },
 

@@ -5,8 +5,17 @@ type Listener = (payload: string) => void;
 export interface Notifier {
   /** Calls `listener` for each NOTIFY on `channel` until the returned function is called. */
   subscribe(channel: string, listener: Listener): () => void;
-  /** Resolves when `channel` is notified with `payload` (or any payload when omitted), or after `ms`. */
-  wait(channel: string, ms: number, payload?: string, signal?: AbortSignal): Promise<boolean>;
+  /**
+   * How many notifications `channel` has had so far (and from now on, LISTENs
+   * to it). Take it before checking the store, pass it to `wait` as `after`:
+   * a notification that lands between the check and the wait is not lost.
+   */
+  cursor(channel: string): number;
+  /**
+   * Resolves when `channel` is notified with `payload` (or any payload when
+   * omitted), or after `ms`; at once when it was notified since `after`.
+   */
+  wait(channel: string, ms: number, payload?: string, signal?: AbortSignal, after?: number): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -22,6 +31,7 @@ export interface Notifier {
  */
 export function createNotifier(pool: pg.Pool): Notifier {
   const listeners = new Map<string, Set<Listener>>();
+  const counts = new Map<string, number>();
   let client: pg.PoolClient | undefined;
   let connecting: Promise<pg.PoolClient> | undefined;
   let closed = false;
@@ -31,6 +41,7 @@ export function createNotifier(pool: pg.Pool): Notifier {
     connecting ??= (async () => {
       const c = await pool.connect();
       c.on('notification', (msg) => {
+        counts.set(msg.channel, (counts.get(msg.channel) ?? 0) + 1);
         for (const l of listeners.get(msg.channel) ?? []) l(msg.payload ?? '');
       });
       c.on('error', () => {
@@ -65,7 +76,12 @@ export function createNotifier(pool: pg.Pool): Notifier {
 
   return {
     subscribe,
-    wait(channel, ms, payload, signal) {
+    cursor(channel) {
+      if (!listeners.has(channel)) subscribe(channel, () => {});
+      return counts.get(channel) ?? 0;
+    },
+    wait(channel, ms, payload, signal, after) {
+      if (after !== undefined && (counts.get(channel) ?? 0) > after) return Promise.resolve(true);
       return new Promise((resolve) => {
         const done = (woken: boolean) => {
           clearTimeout(timer);
