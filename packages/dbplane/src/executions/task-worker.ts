@@ -108,7 +108,13 @@ export function createTaskWorker(deps: TaskWorkerDeps) {
           free > 0 ? await sql.claimTasks(deps.pool, { owner: deps.owner, leaseMs, limit: free }) : [];
         for (const task of tasks) void runTask(task);
         if (tasks.length === 0 || free === tasks.length)
-          await deps.notifier.wait(TASK_CHANNEL, tasks.length === 0 ? 1000 : 5, undefined, abort.signal, cursor);
+          await deps.notifier.wait(
+            TASK_CHANNEL,
+            tasks.length === 0 ? 1000 : 5,
+            undefined,
+            abort.signal,
+            cursor,
+          );
       } catch (err) {
         if (!running) return;
         deps.log.warn({ err }, 'task worker: store unavailable, retrying');
