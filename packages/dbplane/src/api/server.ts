@@ -4,6 +4,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify from 'fastify';
 import { registerApiKeyRoutes } from '../accounts/routes.js';
 import { registerAuditRoutes } from '../audit/routes.js';
+import { registerBootstrapRoutes } from '../bootstrap/routes.js';
 import { registerArchiveRoutes } from '../bus/archive-routes.js';
 import { registerEventRoutes } from '../bus/routes.js';
 import { registerRuleRoutes } from '../bus/rule-routes.js';
@@ -90,6 +91,7 @@ export async function buildServer(deps: ApiDeps & { log: Logger }): Promise<App>
     pool: deps.pool,
   });
   registerInstanceRoutes(app, { instances: deps.services.instances, mutate });
+  registerBootstrapRoutes(app, { bootstrap: deps.services.bootstrap, mutate });
   registerDatabaseRoutes(app, { databases: deps.services.databases, mutate });
   registerEnvironmentRoutes(app, { environments: deps.services.environments, mutate });
   registerExecutionRoutes(app, { executions: deps.services.executions, mutate });

@@ -54,6 +54,8 @@ export interface Services {
   environments: import('../databases/environments.js').EnvironmentsService;
   /** Self-service databases. */
   databases: import('../databases/service.js').DatabasesService;
+  /** Bootstrap specs per instance: plan, apply through the dbplane-bootstrap workflow, drift. */
+  bootstrap: import('../bootstrap/service.js').BootstrapService;
   /** The region's key-encryption keys. */
   kms: import('../kms/keyring.js').Keyring;
   /** Accepts an `Event` invocation durably; the node's asynchronous invoker runs it. */

@@ -4,6 +4,9 @@ import type { Registry } from 'prom-client';
 import { createAccountsService } from '../accounts/service.js';
 import type { Services } from '../api/types.js';
 import { createAuditService } from '../audit/service.js';
+import { registerBootstrapIntegrations } from '../bootstrap/integrations.js';
+import { createBootstrapRunner } from '../bootstrap/runner.js';
+import { createBootstrapService } from '../bootstrap/service.js';
 import { publishingAudit } from '../bus/audit-events.js';
 import { createBusService } from '../bus/service.js';
 import { publishExecutionStatus } from '../bus/status-events.js';
@@ -119,6 +122,14 @@ export function createServices(deps: ServiceDeps) {
   });
   const environments = createEnvironmentsService(deps);
   const databases = createDatabasesService({ ...deps, environments, machines, bus });
+  const bootstrapRunner = createBootstrapRunner({ pool: deps.pool, instances, credentials, secrets });
+  const bootstrap = createBootstrapService({
+    pool: deps.pool,
+    runner: bootstrapRunner,
+    machines,
+    bus,
+    executions: runtime.executions,
+  });
   let busWorkers: { stop(): Promise<void> } | undefined;
   let asyncInvoker: AsyncInvoker | undefined;
   const services: Services = {
@@ -136,6 +147,7 @@ export function createServices(deps: ServiceDeps) {
     instances,
     environments,
     databases,
+    bootstrap,
     functionUrls: createFunctionUrls({ pool: deps.pool, functions, accounts }),
     invokeAsync: async (p) => {
       const fn = await functions.find(p);
@@ -163,6 +175,12 @@ export function createServices(deps: ServiceDeps) {
         environments,
         credentials,
         executions: runtime.executions,
+      });
+      registerBootstrapIntegrations(runtime.registry, {
+        pool: deps.pool,
+        runner: bootstrapRunner,
+        executions: runtime.executions,
+        events: bus.events,
       });
       void resumeLocalInstances({ ...deps, local: manager, log, credentials, events: instanceEvents });
       asyncInvoker = createAsyncInvoker({

@@ -1,0 +1,104 @@
+import type { BusService } from '../bus/service.js';
+import { AUDIT_DETAIL_TYPE } from '../bus/types.js';
+import { unlessNotFound } from '../errors/index.js';
+import type { StateMachinesService } from '../states/service.js';
+import type { Db } from '../store/db.js';
+import { BOOTSTRAP_MACHINE, DRIFT_MACHINE, FUNCTION_MACHINE } from './service-types.js';
+import { bootstrapDefinition, driftDefinition, functionDefinition } from './workflows.js';
+
+const MACHINES = [
+  {
+    name: BOOTSTRAP_MACHINE,
+    definition: bootstrapDefinition,
+    description: 'converges an instance to its bootstrap spec',
+  },
+  { name: DRIFT_MACHINE, definition: driftDefinition, description: 'checks bootstrap specs for drift' },
+  {
+    name: FUNCTION_MACHINE,
+    definition: functionDefinition,
+    description: 'reconciles the specs that name an updated function',
+  },
+];
+
+const audited = (service: string, eventNames: string[]) => ({
+  source: [`dbplane.${service}`],
+  'detail-type': [AUDIT_DETAIL_TYPE],
+  detail: { eventName: eventNames, errorCode: [null] },
+});
+
+/** The built-in rules on the default bus that start the bootstrap workflows. */
+function rulesOf(machineArn: (name: string) => string) {
+  return [
+    {
+      name: `${BOOTSTRAP_MACHINE}-on-spec`,
+      description: 'converges an instance when its bootstrap spec is put',
+      eventPattern: audited('bootstrap', ['PutBootstrapSpec']),
+      target: {
+        id: 'bootstrap',
+        arn: machineArn(BOOTSTRAP_MACHINE),
+        inputTransformer: {
+          inputPathsMap: { instance: '$.detail.responseElements.instance' },
+          inputTemplate: '{"instance": <instance>}',
+        },
+      },
+    },
+    {
+      // CreateDBInstance (external: available at once), StartDBInstance and
+      // RebootDBInstance all end in this state change
+      name: `${BOOTSTRAP_MACHINE}-on-instance`,
+      description: 'converges an instance whenever it becomes available (created, started, rebooted)',
+      eventPattern: {
+        source: ['aws.rds'],
+        'detail-type': ['RDS DB Instance Event'],
+        detail: { status: ['available'] },
+      },
+      target: {
+        id: 'bootstrap',
+        arn: machineArn(BOOTSTRAP_MACHINE),
+        inputTransformer: {
+          inputPathsMap: { instance: '$.detail.SourceIdentifier' },
+          inputTemplate: '{"instance": <instance>}',
+        },
+      },
+    },
+    {
+      name: `${BOOTSTRAP_MACHINE}-on-function`,
+      description: 'converges the instances whose spec names an updated function (triggers.functions)',
+      eventPattern: audited('functions', ['UpdateFunctionCode', 'UpdateFunctionConfiguration']),
+      target: {
+        id: 'function',
+        arn: machineArn(FUNCTION_MACHINE),
+        inputTransformer: {
+          inputPathsMap: { fn: '$.detail.requestParameters.name' },
+          inputTemplate: '{"function": <fn>}',
+        },
+      },
+    },
+    {
+      name: DRIFT_MACHINE,
+      description: 'checks every bootstrap spec for drift',
+      scheduleExpression: 'rate(15 minutes)',
+      target: { id: 'drift', arn: machineArn(DRIFT_MACHINE), input: '{}' },
+    },
+  ];
+}
+
+/**
+ * Installs, in `tx`, the account's built-in bootstrap state machines and the
+ * rules that start them (a rule a user deleted is put back with the next
+ * PutBootstrapSpec; an existing one is left alone).
+ */
+export async function ensureBootstrapBuiltins(
+  tx: Db,
+  deps: { machines: StateMachinesService; bus: BusService },
+  accountId: string,
+): Promise<void> {
+  for (const m of MACHINES) await deps.machines.ensureBuiltin(tx, { accountId, ...m });
+  for (const r of rulesOf((name) => deps.machines.arnOf(accountId, name))) {
+    const ref = { accountId, name: r.name };
+    if ((await deps.bus.rules.describe(tx, ref).catch(unlessNotFound)) !== undefined) continue;
+    const { target, ...rule } = r;
+    await deps.bus.rules.put(tx, { ...ref, ...rule });
+    await deps.bus.rules.putTargets(tx, { ...ref, targets: [target] });
+  }
+}

@@ -1,0 +1,124 @@
+import { unlessNotFound } from '../errors/index.js';
+import { instanceNotReady } from '../instances/access.js';
+import type { CredentialStore, Instance } from '../instances/types.js';
+import { urlFromCredentials } from '../instances/urls.js';
+import type { SecretsService } from '../secrets/service.js';
+import { type Db, type Pool, withTransaction } from '../store/db.js';
+import {
+  type ApplyResult,
+  applyBootstrap,
+  type BootstrapPlan,
+  type BootstrapSpec,
+  type EngineKind,
+  type GeneratedPassword,
+  type PasswordSource,
+  planBootstrap,
+} from './index.js';
+import * as sql from './sql.js';
+
+type Ref = Readonly<{ accountId: string; instance: string }>;
+
+/** What running a spec against its instance takes: other domains through their service interfaces. */
+export interface RunnerDeps {
+  pool: Pool;
+  instances: { describe(ref: Readonly<{ accountId: string; name: string }>): Promise<Instance> };
+  credentials: CredentialStore;
+  secrets: Pick<SecretsService, 'getValue'>;
+}
+
+/** Characters a secret name may hold; any other is written `=XX` (hex), and `=` itself too. */
+const SECRET_CHAR = /[A-Za-z0-9/_+.@-]/;
+const escapeName = (s: string) =>
+  [...Buffer.from(s, 'utf8')]
+    .map((b) => {
+      const c = String.fromCharCode(b);
+      return b < 128 && SECRET_CHAR.test(c) ? c : `=${b.toString(16).padStart(2, '0')}`;
+    })
+    .join('');
+
+/**
+ * The secret holding a generated password: `dbplane/bootstrap/<instance>/<role>`
+ * (a MySQL account as `name@host`), characters a secret name cannot hold escaped.
+ *
+ * @example
+ * generatedSecretName('pg-main', 'app_rw') // 'dbplane/bootstrap/pg-main/app_rw'
+ */
+export const generatedSecretName = (instance: string, role: string) =>
+  `dbplane/bootstrap/${escapeName(instance)}/${escapeName(role)}`;
+
+/** A secret's password: the `password` field of a JSON object (RDS style), else the whole string. */
+function passwordOf(secretString: string | undefined): string {
+  const text = secretString ?? '';
+  try {
+    const v = JSON.parse(text) as unknown;
+    if (v !== null && typeof v === 'object' && typeof (v as { password?: unknown }).password === 'string')
+      return (v as { password: string }).password;
+  } catch {
+    // not JSON: the string is the password
+  }
+  return text;
+}
+
+/** The core's engine: PostgreSQL, or the MySQL flavour the spec names. */
+const engineOf = (instance: Instance, spec: BootstrapSpec): EngineKind =>
+  instance.engine === 'postgres' ? 'postgres' : spec.engine === 'mariadb' ? 'mariadb' : 'mysql';
+
+/** Plans and applies stored specs against their instances, keeping generated passwords in the secrets store. */
+export function createBootstrapRunner(deps: RunnerDeps) {
+  const target = async (ref: Ref, spec: BootstrapSpec) => {
+    const instance = await deps.instances.describe({ accountId: ref.accountId, name: ref.instance });
+    if (instance.status !== 'available' || instance.adminSecretArn === null)
+      throw instanceNotReady(instance.name, instance.status);
+    const admin = await deps.credentials.get({ accountId: ref.accountId, arn: instance.adminSecretArn });
+    const read = async (name: string) =>
+      passwordOf((await deps.secrets.getValue({ accountId: ref.accountId, name })).secretString);
+    const passwords: PasswordSource = {
+      secret: read,
+      generated: async (role) =>
+        read(generatedSecretName(ref.instance, role)).catch(unlessNotFound) ?? undefined,
+    };
+    return { instance, url: urlFromCredentials(admin), engine: engineOf(instance, spec), spec, passwords };
+  };
+
+  const storeGenerated = async (tx: Db, ref: Ref, instance: Instance, list: GeneratedPassword[]) => {
+    for (const g of list) {
+      const at = instance.engine === 'mysql' ? g.role.lastIndexOf('@') : -1;
+      await deps.credentials.put(tx, {
+        accountId: ref.accountId,
+        name: generatedSecretName(ref.instance, g.role),
+        value: {
+          engine: instance.engine,
+          host: instance.endpoint?.host ?? '',
+          port: instance.endpoint?.port ?? 0,
+          username: at < 0 ? g.role : g.role.slice(0, at),
+          password: g.password,
+        },
+      });
+    }
+  };
+
+  return {
+    /** The instance and spec row; the spec row is undefined when the instance has none. */
+    async load(ref: Ref) {
+      const row = await sql.findSpec(deps.pool, ref);
+      const instance = await deps.instances.describe({ accountId: ref.accountId, name: ref.instance });
+      return { row, instance };
+    },
+
+    /** What an apply would change now (passwords as '***'). */
+    async plan(ref: Ref, spec: BootstrapSpec): Promise<BootstrapPlan> {
+      return planBootstrap(await target(ref, spec));
+    },
+
+    /** Applies the spec; generated passwords are in the secrets store before this answers. */
+    async apply(ref: Ref, spec: BootstrapSpec): Promise<Omit<ApplyResult, 'passwords'>> {
+      const t = await target(ref, spec);
+      const applied = await applyBootstrap(t);
+      if (applied.passwords.length > 0)
+        await withTransaction(deps.pool, (tx) => storeGenerated(tx, ref, t.instance, applied.passwords));
+      return { changes: applied.changes, problems: applied.problems };
+    },
+  };
+}
+
+export type BootstrapRunner = ReturnType<typeof createBootstrapRunner>;
