@@ -54,7 +54,7 @@ const Result = Type.Object(
   { $id: 'BootstrapResult' },
 );
 const Plan = Type.Object({
-  specVersion: Type.Integer(),
+  specVersion: Type.Union([Type.Integer(), Type.Null()], { description: 'null: the spec given was planned' }),
   changes: Type.Array(Change),
   problems: Type.Array(Problem),
 });
@@ -106,6 +106,27 @@ export function registerBootstrapRoutes(app: App, deps: { bootstrap: BootstrapSe
           };
         }),
     );
+    scope.post(
+      '/v1/instances/:name/bootstrap/plan',
+      {
+        config: { ...audit('PlanBootstrap'), permission: 'read' },
+        schema: {
+          tags,
+          params: NameParams,
+          body: Type.Optional(
+            Type.Unknown({ description: 'a spec to plan instead of the stored one (not stored)' }),
+          ),
+          response: { 200: Plan, ...errorResponses(404) },
+        },
+      },
+      async (request, reply) => {
+        const plan = await bootstrap.plan(ref(request), request.body ?? undefined);
+        return mutate(request, reply, async () => ({
+          result: plan,
+          responseElements: { specVersion: plan.specVersion, changes: plan.changes.length },
+        }));
+      },
+    );
     registered();
   });
   app.get(
@@ -118,20 +139,6 @@ export function registerBootstrapRoutes(app: App, deps: { bootstrap: BootstrapSe
       },
     },
     async (request) => bootstrap.get(ref(request)),
-  );
-  app.post(
-    '/v1/instances/:name/bootstrap/plan',
-    {
-      config: { ...audit('PlanBootstrap'), permission: 'read' },
-      schema: { tags, params: NameParams, response: { 200: Plan, ...errorResponses(404) } },
-    },
-    async (request, reply) => {
-      const plan = await bootstrap.plan(ref(request));
-      return mutate(request, reply, async () => ({
-        result: plan,
-        responseElements: { specVersion: plan.specVersion, changes: plan.changes.length },
-      }));
-    },
   );
   app.post(
     '/v1/instances/:name/bootstrap/apply',

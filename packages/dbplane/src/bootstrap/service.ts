@@ -64,17 +64,22 @@ export function createBootstrapService(deps: {
     return row;
   };
 
+  /** The spec of a request body (JSON value or YAML text) for the instance; every problem at once. */
+  const specFor = async (ref: Ref, body: unknown): Promise<BootstrapSpec> => {
+    const { instance } = await deps.runner.load(ref);
+    const { spec, problems } = typeof body === 'string' ? parseSpecText(body) : validateSpec(body);
+    if (spec === undefined) throw new ValidationError(problems);
+    if ((spec.engine === 'postgres') !== (instance.engine === 'postgres'))
+      throw new ValidationError([
+        { path: '/engine', message: `instance "${instance.name}" runs ${instance.engine}` },
+      ]);
+    return spec;
+  };
+
   return {
     /** PutBootstrapSpec: a JSON value or YAML/JSON text; nothing is stored when it is invalid. */
     async put(tx: Db, p: Ref & { body: unknown }): Promise<StoredSpec> {
-      const instance = await deps.runner.load(p).then((x) => x.instance);
-      const { spec, problems } = typeof p.body === 'string' ? parseSpecText(p.body) : validateSpec(p.body);
-      if (spec === undefined) throw new ValidationError(problems);
-      const pgSpec = spec.engine === 'postgres';
-      if (pgSpec !== (instance.engine === 'postgres'))
-        throw new ValidationError([
-          { path: '/engine', message: `instance "${instance.name}" runs ${instance.engine}` },
-        ]);
+      const spec = await specFor(p, p.body);
       await ensureBootstrapBuiltins(tx, deps, p.accountId);
       const row = await sql.upsertSpec(tx, {
         id: randomUUID(),
@@ -91,8 +96,15 @@ export function createBootstrapService(deps: {
       return toStoredSpec(await loadSpec(deps.pool, ref));
     },
 
-    /** Plans the stored spec against the instance now and records it as the last plan. */
-    async plan(ref: Ref): Promise<BootstrapPlan & { specVersion: number }> {
+    /**
+     * Plans against the instance now: the spec given (not stored: what
+     * putting it would change), or the stored one (recorded as the last plan).
+     */
+    async plan(ref: Ref, body?: unknown): Promise<BootstrapPlan & { specVersion: number | null }> {
+      if (body !== undefined) {
+        const plan = await deps.runner.plan(ref, await specFor(ref, body));
+        return { ...plan, specVersion: null };
+      }
       const row = await loadSpec(deps.pool, ref);
       const plan = await deps.runner.plan(ref, row.spec);
       await sql.putResult(deps.pool, {

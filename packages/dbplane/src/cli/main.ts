@@ -4,6 +4,7 @@
  * a running server (`--endpoint`, `DBPLANE_ENDPOINT`, `DBPLANE_API_KEY`).
  */
 import { Command, Option } from 'commander';
+import { registerBootstrapCommands } from '../bootstrap/cli.js';
 import { registerArchiveCommands } from '../bus/cli-archives.js';
 import { registerEventsCommands, registerRulesCommands } from '../bus/cli-commands.js';
 import { registerDatabaseCommands, registerEnvironmentCommands } from '../databases/cli.js';
@@ -61,6 +62,7 @@ registerKmsCommands(program, ctx);
 registerInstanceCommands(program, ctx);
 registerDatabaseCommands(program, ctx);
 registerEnvironmentCommands(program, ctx);
+registerBootstrapCommands(program, ctx);
 
 try {
   await program.parseAsync(process.argv);
