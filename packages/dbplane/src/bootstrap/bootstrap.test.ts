@@ -1,7 +1,10 @@
 import { randomBytes } from 'node:crypto';
+import { strToU8, zipSync } from 'fflate';
+import mysql from 'mysql2/promise';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { eventually, receiveOne } from '../test-support/bus.js';
+import { mysqlAvailable, TEST_MYSQL_URL } from '../test-support/mysql.js';
 import { useTestServer } from '../test-support/server.js';
 
 /**
@@ -18,6 +21,24 @@ const RO = n('ro');
 const DB = n('db');
 const INSTANCE = `bh-pg-${sfx}`;
 const RO_PASSWORD = `ro'pass"${sfx}`;
+const M_USER = n('mu');
+const M_DB = n('mdb');
+const hasMysql = await mysqlAvailable();
+async function maria<T>(fn: (c: mysql.Connection) => Promise<T>): Promise<T> {
+  const c = await mysql.createConnection({ uri: TEST_MYSQL_URL });
+  try {
+    return await fn(c);
+  } finally {
+    await c.end();
+  }
+}
+/** Whether MariaDB's table of managed objects existed before this file (if not, it is dropped after). */
+const metaExisted = hasMysql
+  ? await maria(async (c) => {
+      const [rows] = await c.query("SHOW DATABASES LIKE '\\_dbplane'");
+      return (rows as unknown[]).length > 0;
+    })
+  : true;
 
 /** The spec as YAML; `rwPrivileges` is what app_rw may do on every table of schema app. */
 const specYaml = (rwPrivileges: string[]) => `
@@ -88,28 +109,28 @@ describe('bootstrap API and workflow', () => {
       body: text,
     }).then(async (r) => ({ status: r.status, body: (await r.json()) as any }));
   /** Waits until the last verify (drift result) of `version` is converged, i.e. a run finished. */
-  const converged = async (version: number) => {
+  const converged = async (version: number, at = path) => {
     await expect
       .poll(
         async () => {
-          const d = await server.call('GET', path('/drift'));
-          const a = await server.call('GET', path('/apply'));
+          const d = await server.call('GET', at('/drift'));
+          const a = await server.call('GET', at('/apply'));
           if (a.status === 200 && a.body.status === 'failed') throw new Error(a.body.error);
           return d.status === 200 ? `${d.body.specVersion}:${d.body.status}` : d.body.error.code;
         },
         { timeout: 60_000, interval: 200 },
       )
       .toBe(`${version}:converged`);
-    return (await server.call('GET', path('/apply'))).body;
+    return (await server.call('GET', at('/apply'))).body;
   };
-  const generatedPassword = async (role: string) => {
+  const generatedPassword = async (role: string, instance = INSTANCE, secretRole = role) => {
     const v = await server.call(
       'GET',
-      `/v1/secrets/${encodeURIComponent(`dbplane/bootstrap/${INSTANCE}/${role}`)}/value`,
+      `/v1/secrets/${encodeURIComponent(`dbplane/bootstrap/${instance}/${secretRole}`)}/value`,
     );
     expect(v.status, JSON.stringify(v.body)).toBe(200);
     const value = JSON.parse(v.body.secretString);
-    expect(value).toMatchObject({ engine: 'postgres', username: role });
+    expect(value).toMatchObject({ username: role });
     return value.password as string;
   };
   const executionsOf = async (machine: string) =>
@@ -142,6 +163,13 @@ describe('bootstrap API and workflow', () => {
     await asAdmin('postgres', async (c) => {
       await c.query(`DROP DATABASE IF EXISTS "${DB}" WITH (FORCE)`);
       for (const r of [RW, RO, OWNER]) await c.query(`DROP ROLE IF EXISTS "${r}"`);
+    });
+    if (!hasMysql) return;
+    await maria(async (c) => {
+      await c.query(`DROP USER IF EXISTS '${M_USER}'@'%'`);
+      await c.query(`DROP DATABASE IF EXISTS \`${M_DB}\``);
+      if (!metaExisted) await c.query('DROP DATABASE IF EXISTS _dbplane');
+      else await c.query('DELETE FROM _dbplane.managed WHERE name IN (?, ?)', [M_USER, M_DB]).catch(() => {});
     });
   }, 60_000);
 
@@ -286,5 +314,87 @@ describe('bootstrap API and workflow', () => {
       c.query(`SELECT has_table_privilege($1, 'app.t', 'TRUNCATE') AS ok`, [RO]),
     );
     expect(truncate.rows[0].ok).toBe(false);
+  });
+
+  it('converges again with no other call when a function named in triggers.functions is updated, or the instance is registered again', {
+    timeout: 120_000,
+  }, async () => {
+    const fn = `bh-fn-${sfx}`;
+    const code = Buffer.from(
+      zipSync({ 'index.mjs': strToU8('export const handler = async () => ({ ok: true });') }),
+    ).toString('base64');
+    const made = await server.call('POST', '/v1/functions', {
+      name: fn,
+      handler: 'index.handler',
+      code: { zipBase64: code },
+    });
+    expect(made.status, JSON.stringify(made.body)).toBe(201);
+    const withTrigger = `${specYaml(['SELECT', 'UPDATE', 'DELETE'])}triggers: { functions: [${fn}] }\n`;
+    expect((await putYaml(withTrigger)).body.version).toBe(3);
+    await converged(3);
+    const truncateAllowed = async () =>
+      (await asAdmin(DB, (c) => c.query(`SELECT has_table_privilege($1, 'app.t', 'TRUNCATE') AS ok`, [RO])))
+        .rows[0].ok as boolean;
+
+    await asAdmin(DB, (c) => c.query(`GRANT TRUNCATE ON app.t TO "${RO}"`));
+    expect(await truncateAllowed()).toBe(true);
+    const updated = await server.call('PUT', `/v1/functions/${fn}/configuration`, { timeoutSeconds: 5 });
+    expect(updated.status, JSON.stringify(updated.body)).toBe(200);
+    await expect.poll(truncateAllowed, { timeout: 60_000, interval: 200 }).toBe(false);
+    const fnRuns = await executionsOf('dbplane-bootstrap-function');
+    expect(fnRuns.length).toBeGreaterThanOrEqual(1);
+
+    await asAdmin(DB, (c) => c.query(`GRANT TRUNCATE ON app.t TO "${RO}"`));
+    expect((await server.call('DELETE', `/v1/instances/${INSTANCE}`)).status).toBe(202);
+    const again = await server.call('POST', '/v1/instances', {
+      name: INSTANCE,
+      engine: 'postgres',
+      provider: 'external',
+      url: inject('pgUrl'),
+    });
+    expect(again.status, JSON.stringify(again.body)).toBe(201);
+    await expect.poll(truncateAllowed, { timeout: 60_000, interval: 200 }).toBe(false);
+  });
+
+  it('converges a MariaDB instance: the user logs in with its secret and has exactly its grants', {
+    timeout: 120_000,
+    skip: !hasMysql,
+  }, async () => {
+    const instance = `bh-maria-${sfx}`;
+    const at = (rest = '') => `/v1/instances/${instance}/bootstrap${rest}`;
+    const made = await server.call('POST', '/v1/instances', {
+      name: instance,
+      engine: 'mysql',
+      provider: 'external',
+      url: TEST_MYSQL_URL,
+    });
+    expect(made.status, JSON.stringify(made.body)).toBe(201);
+    const spec = {
+      engine: 'mariadb',
+      users: [{ name: M_USER, password: { generate: true } }],
+      databases: [{ name: M_DB }],
+      grants: [{ user: M_USER, privileges: ['SELECT', 'INSERT'], on: { database: M_DB } }],
+    };
+    const put = await server.call('PUT', at(), spec);
+    expect(put.status, JSON.stringify(put.body)).toBe(200);
+    await converged(1, at);
+    expect((await server.call('POST', at('/plan'))).body.changes).toEqual([]);
+    await maria(async (c) => c.query(`CREATE TABLE \`${M_DB}\`.t (id int)`));
+    const password = await generatedPassword(M_USER, instance, `${M_USER}@=25`);
+    const u = new URL(TEST_MYSQL_URL);
+    const user = await mysql.createConnection({
+      host: u.hostname,
+      port: Number(u.port || 3306),
+      user: M_USER,
+      password,
+      database: M_DB,
+    });
+    try {
+      await user.query('INSERT INTO t VALUES (1)');
+      expect((await user.query('SELECT count(*) AS n FROM t'))[0]).toEqual([{ n: 1 }]);
+      await expect(user.query('DELETE FROM t')).rejects.toThrow(/denied/);
+    } finally {
+      await user.end();
+    }
   });
 });
