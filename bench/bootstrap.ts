@@ -12,9 +12,15 @@
  * bootstrap core (`planBootstrap`, `applyBootstrap`: what the workflow's Plan
  * and Apply tasks run). `--quick` is the same size (it runs in seconds), once;
  * the full run repeats the no-op plan and re-apply 5 times and reports the
- * median. Every role and database made (random suffix) is dropped afterwards.
+ * median. Then the same through the API and the workflow, on one `dbplane up`
+ * with a store database of its own: PUT the spec → the rule's
+ * `dbplane-bootstrap` run has verified it (drift check converged), and the
+ * same for a PUT of the unchanged spec. Every role and database made (random
+ * suffix) is dropped afterwards.
  */
 import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import pg from 'pg';
 import {
   applyBootstrap,
@@ -23,6 +29,7 @@ import {
   type PgGrantSpec,
   planBootstrap,
 } from '../packages/dbplane/src/bootstrap/index.js';
+import { removeDir, startNodeProcess } from '../packages/dbplane/src/test-support/node-process.js';
 import { type Bench, percentile } from './lib.js';
 
 const ADMIN_URL = process.env.DBPLANE_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -95,6 +102,80 @@ async function cleanUp(sfx: string): Promise<void> {
   }
 }
 
+type Call = (method: string, path: string, body?: unknown) => Promise<{ status: number; body: any }>;
+
+async function admin(sql: string): Promise<void> {
+  const c = new pg.Client({ connectionString: ADMIN_URL });
+  await c.connect();
+  try {
+    await c.query(sql);
+  } finally {
+    await c.end();
+  }
+}
+
+function client(url: string, key: string): Call {
+  return async (method, path, body) => {
+    const res = await fetch(`${url}${path}`, {
+      method,
+      headers: { 'x-api-key': key, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? null : JSON.stringify(body),
+    });
+    const text = await res.text();
+    return { status: res.status, body: text === '' ? undefined : JSON.parse(text) };
+  };
+}
+
+/** PUT the spec, then poll (10 ms) until a drift check newer than `after` is converged; ms from PUT. */
+async function putAndConverge(call: Call, instance: string, spec: PgBootstrapSpec, after: string | null) {
+  const path = `/v1/instances/${instance}/bootstrap`;
+  const t0 = performance.now();
+  const put = await call('PUT', path, spec);
+  if (put.status !== 200) throw new Error(`PUT ${path}: ${put.status} ${JSON.stringify(put.body)}`);
+  for (;;) {
+    const d = await call('GET', `${path}/drift`);
+    if (d.status === 200 && d.body.at !== after && d.body.status === 'converged')
+      return { ms: performance.now() - t0, at: d.body.at as string };
+    const a = await call('GET', `${path}/apply`);
+    if (a.status === 200 && a.body.status === 'failed') throw new Error(`bootstrap failed: ${a.body.error}`);
+    if (performance.now() - t0 > 5 * 60_000) throw new Error('not converged after 5 minutes');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+/** The API and workflow figures: one node on a store of its own, the spec put twice. */
+async function throughWorkflow(emit: Parameters<Bench>[0]['emit']) {
+  const sfx = randomBytes(4).toString('hex');
+  const store = `dbplane_bench_${sfx}`;
+  await admin(`CREATE DATABASE ${store}`);
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/${store}`;
+  const node = await startNodeProcess({ databaseUrl: url.toString() });
+  try {
+    const key = (await readFile(join(node.dataDir, 'admin.key'), 'utf8')).trim();
+    const call = client(node.url, key);
+    const instance = `bench-bs-${sfx}`;
+    const made = await call('POST', '/v1/instances', {
+      name: instance,
+      engine: 'postgres',
+      provider: 'external',
+      url: ADMIN_URL,
+    });
+    if (made.status !== 201) throw new Error(`POST /v1/instances: ${JSON.stringify(made.body)}`);
+    const spec = specOf(sfx);
+    const first = await putAndConverge(call, instance, spec, null);
+    emit({ bench: 'bootstrap', metric: 'workflow_put_to_converged_ms', value: first.ms, unit: 'ms' });
+    const again = await putAndConverge(call, instance, spec, first.at);
+    emit({ bench: 'bootstrap', metric: 'workflow_noop_put_to_converged_ms', value: again.ms, unit: 'ms' });
+    await call('DELETE', `/v1/instances/${instance}`);
+  } finally {
+    await node.kill('SIGTERM');
+    await removeDir(node.dataDir);
+    await admin(`DROP DATABASE IF EXISTS ${store} WITH (FORCE)`);
+    await cleanUp(sfx);
+  }
+}
+
 export const run: Bench = async ({ quick, emit }) => {
   const sfx = randomBytes(4).toString('hex');
   const spec = specOf(sfx);
@@ -127,4 +208,5 @@ export const run: Bench = async ({ quick, emit }) => {
   } finally {
     await cleanUp(sfx);
   }
+  await throughWorkflow(emit);
 };

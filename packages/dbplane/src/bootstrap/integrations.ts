@@ -39,6 +39,20 @@ const specProblems = (problems: SpecProblem[]) =>
     ),
   );
 
+/**
+ * A server error whose message quotes the statement (MySQL's "near '...'")
+ * could quote a password: the quote is cut before the message reaches the
+ * execution history.
+ */
+function scrubbed(err: unknown): never {
+  if (err instanceof Error) {
+    const at = err.message.indexOf(" near '");
+    if (at >= 0) err.message = `${err.message.slice(0, at)} (statement not shown)`;
+    delete (err as { sql?: unknown }).sql;
+  }
+  throw err;
+}
+
 const loadSpec = async (deps: Deps, accountId: string, instance: string) => {
   const { row } = await deps.runner.load({ accountId, instance });
   if (row === undefined)
@@ -55,7 +69,9 @@ const loadSpec = async (deps: Deps, accountId: string, instance: string) => {
  */
 export function registerBootstrapIntegrations(registry: TaskRegistry, deps: Deps): void {
   const on = (action: string, body: (accountId: string, input: Input) => Promise<unknown>) =>
-    registry.register(`${PREFIX}:${action}`, (t) => asOutcome(() => body(t.accountId, t.input as Input)));
+    registry.register(`${PREFIX}:${action}`, (t) =>
+      asOutcome(() => body(t.accountId, t.input as Input).catch(scrubbed)),
+    );
 
   on('validateTarget', async (accountId, p) => {
     const { row, instance } = await deps.runner.load({ accountId, instance: p.instance });
