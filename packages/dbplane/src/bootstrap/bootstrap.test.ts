@@ -356,6 +356,33 @@ describe('bootstrap API and workflow', () => {
     await expect.poll(truncateAllowed, { timeout: 60_000, interval: 200 }).toBe(false);
   });
 
+  it('records a run that cannot apply the spec as failed, with its error, and fails the execution', {
+    timeout: 60_000,
+  }, async () => {
+    const put = await server.call('PUT', path(), {
+      engine: 'postgres',
+      roles: [{ name: RW, login: true, password: { generate: true } }],
+      databases: [{ name: DB, owner: OWNER, schemas: [{ name: 'app', owner: OWNER }] }],
+      external: { roles: [OWNER] },
+      grants: [
+        { role: RW, privileges: ['SELECT'], on: { database: DB, schema: 'app', tables: ['missing'] } },
+      ],
+    });
+    expect(put.status, JSON.stringify(put.body)).toBe(200);
+    await expect
+      .poll(async () => (await server.call('GET', path('/apply'))).body.status, { timeout: 30_000 })
+      .toBe('failed');
+    const failed = (await server.call('GET', path('/apply'))).body;
+    expect(failed.error).toMatch(/^Dbplane\.SpecProblems: .*missing/);
+    const name = failed.executionArn.split(':').at(-1);
+    const execution = (await server.call('GET', `/v1/state-machines/dbplane-bootstrap/executions/${name}`))
+      .body;
+    expect(execution).toMatchObject({ status: 'FAILED', error: 'BootstrapFailed' });
+    const history = await historyText('dbplane-bootstrap', failed.executionArn);
+    expect(history).toContain('RecordFailure');
+    expect(history).not.toContain(await generatedPassword(RW));
+  });
+
   it('converges a MariaDB instance: the user logs in with its secret and has exactly its grants', {
     timeout: 120_000,
     skip: !hasMysql,

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { unlessNotFound } from '../errors/index.js';
 import { instanceNotReady } from '../instances/access.js';
 import type { CredentialStore, Instance } from '../instances/types.js';
@@ -38,13 +39,19 @@ const escapeName = (s: string) =>
 
 /**
  * The secret holding a generated password: `dbplane/bootstrap/<instance>/<role>`
- * (a MySQL account as `name@host`), characters a secret name cannot hold escaped.
+ * (a MySQL account as `name@host`), characters a secret name cannot hold escaped,
+ * cut with a hash past 256 characters.
  *
  * @example
  * generatedSecretName('pg-main', 'app_rw') // 'dbplane/bootstrap/pg-main/app_rw'
  */
-export const generatedSecretName = (instance: string, role: string) =>
-  `dbplane/bootstrap/${escapeName(instance)}/${escapeName(role)}`;
+export function generatedSecretName(instance: string, role: string): string {
+  const name = `dbplane/bootstrap/${escapeName(instance)}/${escapeName(role)}`;
+  if (name.length <= 256) return name;
+  // secret names hold 256 characters: a long escaped role keeps its start and a hash of the whole
+  const hash = createHash('sha256').update(role).digest('hex').slice(0, 16);
+  return `${name.slice(0, 256 - 17)}-${hash}`;
+}
 
 /** A secret's password: the `password` field of a JSON object (RDS style), else the whole string. */
 function passwordOf(secretString: string | undefined): string {
