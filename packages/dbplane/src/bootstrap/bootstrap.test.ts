@@ -356,6 +356,34 @@ describe('bootstrap API and workflow', () => {
     await expect.poll(truncateAllowed, { timeout: 60_000, interval: 200 }).toBe(false);
   });
 
+  it('retries a run while the instance cannot be reached, and carries on once it can', {
+    timeout: 90_000,
+  }, async () => {
+    const secret = `/v1/secrets/${encodeURIComponent(`dbplane/instances/${INSTANCE}/admin`)}/value`;
+    const good = (await server.call('GET', secret)).body.secretString as string;
+    const bad = JSON.stringify({ ...JSON.parse(good), port: 1 });
+    expect((await server.call('PUT', secret, { secretString: bad })).status).toBe(200);
+    let arn = '';
+    try {
+      const apply = await server.call('POST', path('/apply'));
+      expect(apply.status).toBe(202);
+      arn = apply.body.executionArn;
+      await expect
+        .poll(() => historyText('dbplane-bootstrap', arn), { timeout: 30_000, interval: 200 })
+        .toMatch(/TaskFailed.*Dbplane\.Transient|Dbplane\.Transient.*TaskFailed/);
+    } finally {
+      expect((await server.call('PUT', secret, { secretString: good })).status).toBe(200);
+    }
+    const name = arn.split(':').at(-1);
+    await expect
+      .poll(
+        async () =>
+          (await server.call('GET', `/v1/state-machines/dbplane-bootstrap/executions/${name}`)).body.status,
+        { timeout: 60_000, interval: 250 },
+      )
+      .toBe('SUCCEEDED');
+  });
+
   it('records a run that cannot apply the spec as failed, with its error, and fails the execution', {
     timeout: 60_000,
   }, async () => {
