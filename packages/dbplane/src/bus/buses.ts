@@ -20,9 +20,25 @@ export function createBusesService(deps: { region: string }) {
   const find = (db: Db, accountId: string, nameOrArn: string) =>
     sql.findBus(db, { accountId, name: busNameOf(nameOrArn) });
 
+  /** Ids of default buses seen committed (a default bus is never deleted, so its id never changes). */
+  const defaultIds = new Map<string, string>();
+
   return {
     arnOf,
     find,
+
+    /** The id of a bus to publish on: a committed default bus's id is remembered, saving a query per event. */
+    async idOf(db: Db, accountId: string, nameOrArn: string): Promise<string> {
+      const name = busNameOf(nameOrArn);
+      const known = name === 'default' ? defaultIds.get(accountId) : undefined;
+      if (known !== undefined) return known;
+      const row = await find(db, accountId, name);
+      if (row !== undefined) {
+        if (name === 'default') defaultIds.set(accountId, row.id);
+        return row.id;
+      }
+      return (await this.resolve(db, accountId, name)).id;
+    },
 
     /** The bus, creating `default` lazily; NotFoundError for a missing custom bus. */
     async resolve(db: Db, accountId: string, nameOrArn: string): Promise<sql.BusRow> {

@@ -87,7 +87,7 @@ export function createEventsService(deps: { region: string; buses: BusesService 
       replayName?: string;
     },
   ): Promise<string> => {
-    const bus = await buses.resolve(db, p.accountId, p.busName);
+    const busId = await buses.idOf(db, p.accountId, p.busName);
     const id = randomUUID();
     const envelope = { ...p.envelope, id, account: p.accountId, region };
     const ordered = {
@@ -102,8 +102,13 @@ export function createEventsService(deps: { region: string; buses: BusesService 
       detail: envelope.detail,
       ...(p.replayName === undefined ? {} : { 'replay-name': p.replayName }),
     };
-    await sql.insertEvent(db, { id, busId: bus.id, envelope: ordered, replayName: p.replayName ?? null });
-    await db.query('SELECT pg_notify($1, $2)', [EVENTS_CHANNEL, bus.id]);
+    await sql.insertEvent(db, {
+      id,
+      busId,
+      envelope: ordered,
+      replayName: p.replayName ?? null,
+      channel: EVENTS_CHANNEL,
+    });
     return id;
   };
 

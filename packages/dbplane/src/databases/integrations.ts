@@ -139,7 +139,8 @@ async function createDatabase(deps: Deps, accountId: string, database: string) {
     async (admin) => {
       await admin.putLogin({ name: creds.username, password: creds.password });
       await admin.createDatabase({ name: row.name, owner: creds.username });
-      await admin.grantDatabase({ database: row.name, login: creds.username });
+      // PostgreSQL: the owner already holds every privilege on its database and its public schema
+      if (row.engine !== 'postgres') await admin.grantDatabase({ database: row.name, login: creds.username });
     },
   );
   await sql.updateDatabase(deps.pool, {

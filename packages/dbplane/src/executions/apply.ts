@@ -17,7 +17,10 @@ const ACTIVITY_ARN = /^arn:[a-z]+:states:[^:]*:[^:]*:activity:[^:]+$/;
  * commits with the change (the event bus publishes "Step Functions Execution
  * Status Change" from here).
  */
-export type StatusListener = (tx: Db, change: { executionArn: string; status: string }) => Promise<void>;
+export type StatusListener = (
+  tx: Db,
+  change: { executionArn: string; status: string; row?: sql.ExecutionRow },
+) => Promise<void>;
 
 /** What the host watches as steps are applied: status changes (in the transaction) and step results. */
 export interface StepObserver {
@@ -77,17 +80,18 @@ export async function applyStep(
     events: result.events,
   });
   const lastEventId = lastId(result.events, execution.lastEventId);
-  await sql.saveProgress(tx, {
+  const finished = await sql.saveProgress(tx, {
     arn: execution.arn,
     engineState: result.state,
     lastEventId,
     final: applied.final,
   });
-  if (applied.final !== undefined) {
-    await sql.dropTasks(tx, execution.arn);
-    await sql.dropInbox(tx, execution.arn);
-    await observer.onStatus?.(tx, { executionArn: execution.arn, status: applied.final.status });
-  }
+  if (applied.final !== undefined)
+    await observer.onStatus?.(tx, {
+      executionArn: execution.arn,
+      status: applied.final.status,
+      ...(finished === undefined ? {} : { row: finished }),
+    });
   observer.onApplied?.(result, applied);
   if (applied.tasks > 0) await tx.query('SELECT pg_notify($1, $2)', [TASK_CHANNEL, '']);
   if (applied.timers > 0) await tx.query('SELECT pg_notify($1, $2)', [EXEC_CHANNEL, '']);

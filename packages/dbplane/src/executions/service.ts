@@ -98,14 +98,14 @@ export function createExecutionsService<M>(deps: ExecutionsDeps<M>) {
       };
       deps.observer?.onInput?.(arn, { now, start: { input, context } });
       const result = await deps.engine.start(compiled, input, context, now);
-      await deps.observer?.onStatus?.(tx, { executionArn: arn, status: 'RUNNING' });
+      await deps.observer?.onStatus?.(tx, { executionArn: arn, status: 'RUNNING', row });
       await applyStep(tx, target(row), result, deps.observer);
       return { executionArn: arn, name, startDate: row.start_date.toISOString(), existing: false };
     },
 
     /** An execution by ARN inside `db`'s transaction, with its account (for status-change events). */
-    async byArn(db: Db, arn: string): Promise<Execution & { accountId: string }> {
-      const row = await sql.findExecution(db, arn);
+    async byArn(db: Db, arn: string, known?: sql.ExecutionRow): Promise<Execution & { accountId: string }> {
+      const row = known ?? (await sql.findExecution(db, arn));
       if (row === undefined) throw new NotFoundError('execution', arn);
       return { ...toExecution(row), accountId: row.account_id };
     },

@@ -112,18 +112,21 @@ export async function saveProgress(
     lastEventId: number;
     final?: { status: FinalStatus; output: unknown; error: string | null; cause: string | null } | undefined;
   }>,
-): Promise<void> {
+): Promise<ExecutionRow | undefined> {
   if (p.final === undefined) {
     await db.query('UPDATE executions SET engine_state = $2, last_event_id = $3 WHERE arn = $1', [
       p.arn,
       JSON.stringify(p.engineState),
       p.lastEventId,
     ]);
-    return;
+    return undefined;
   }
-  await db.query(
-    `UPDATE executions SET engine_state = $2, last_event_id = $3, status = $4, output = $5, error = $6, cause = $7,
-       stop_date = now() WHERE arn = $1`,
+  // the final write also drops the execution's pending tasks and inbox rows, in one round trip
+  const r = await db.query<ExecutionRow>(
+    `WITH t AS (DELETE FROM execution_tasks WHERE execution_arn = $1),
+          i AS (DELETE FROM execution_inbox WHERE execution_arn = $1)
+     UPDATE executions SET engine_state = $2, last_event_id = $3, status = $4, output = $5, error = $6, cause = $7,
+       stop_date = now() WHERE arn = $1 RETURNING *`,
     [
       p.arn,
       JSON.stringify(p.engineState),
@@ -134,6 +137,7 @@ export async function saveProgress(
       p.final.cause,
     ],
   );
+  return r.rows[0];
 }
 
 export async function reopenForRedrive(
@@ -211,10 +215,6 @@ export async function takeDueInputs(db: Db, arn: string): Promise<{ seq: string;
 export async function nextDueAt(db: Db): Promise<Date | undefined> {
   const r = await db.query<{ due: Date | null }>('SELECT min(due_at) AS due FROM execution_inbox');
   return r.rows[0]?.due ?? undefined;
-}
-
-export async function dropInbox(db: Db, arn: string): Promise<void> {
-  await db.query('DELETE FROM execution_inbox WHERE execution_arn = $1', [arn]);
 }
 
 export interface TaskRow {
@@ -328,10 +328,6 @@ export async function findByTaskToken(db: Db, taskToken: string): Promise<TaskRo
 
 export async function touchHeartbeat(db: Db, taskToken: string): Promise<void> {
   await db.query('UPDATE execution_tasks SET heartbeat_at = now() WHERE task_token = $1', [taskToken]);
-}
-
-export async function dropTasks(db: Db, arn: string): Promise<void> {
-  await db.query('DELETE FROM execution_tasks WHERE execution_arn = $1', [arn]);
 }
 
 /** Hands the oldest task of an activity to a worker. */

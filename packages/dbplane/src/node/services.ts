@@ -88,7 +88,11 @@ export function createServices(deps: ServiceDeps) {
     httpAllowedHosts: deps.httpTaskAllowedHosts ?? ['127.0.0.1', 'localhost', '::1'],
   });
   runtime.onStatusChange(async (tx, change) =>
-    publishExecutionStatus(bus.events, tx, await runtime.executions.byArn(tx, change.executionArn)),
+    publishExecutionStatus(
+      bus.events,
+      tx,
+      await runtime.executions.byArn(tx, change.executionArn, change.row),
+    ),
   );
   const kms = createKeyring({
     dataDir: deps.dataDir,
