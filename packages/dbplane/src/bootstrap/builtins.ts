@@ -1,6 +1,6 @@
+import { ensureBuiltinWorkflows } from '../bus/builtins.js';
 import type { BusService } from '../bus/service.js';
 import { AUDIT_DETAIL_TYPE } from '../bus/types.js';
-import { unlessNotFound } from '../errors/index.js';
 import type { StateMachinesService } from '../states/service.js';
 import type { Db } from '../store/db.js';
 import { BOOTSTRAP_MACHINE, DRIFT_MACHINE, FUNCTION_MACHINE } from './service-types.js';
@@ -83,22 +83,11 @@ function rulesOf(machineArn: (name: string) => string) {
   ];
 }
 
-/**
- * Installs, in `tx`, the account's built-in bootstrap state machines and the
- * rules that start them (a rule a user deleted is put back with the next
- * PutBootstrapSpec; an existing one is left alone).
- */
+/** Installs, in `tx`, the account's built-in bootstrap state machines and the rules that start them. */
 export async function ensureBootstrapBuiltins(
   tx: Db,
   deps: { machines: StateMachinesService; bus: BusService },
   accountId: string,
 ): Promise<void> {
-  for (const m of MACHINES) await deps.machines.ensureBuiltin(tx, { accountId, ...m });
-  for (const r of rulesOf((name) => deps.machines.arnOf(accountId, name))) {
-    const ref = { accountId, name: r.name };
-    if ((await deps.bus.rules.describe(tx, ref).catch(unlessNotFound)) !== undefined) continue;
-    const { target, ...rule } = r;
-    await deps.bus.rules.put(tx, { ...ref, ...rule });
-    await deps.bus.rules.putTargets(tx, { ...ref, targets: [target] });
-  }
+  await ensureBuiltinWorkflows(tx, deps, accountId, { machines: MACHINES, rules: rulesOf });
 }
