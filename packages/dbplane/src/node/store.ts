@@ -1,5 +1,6 @@
+import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import pg from 'pg';
 import type { Config } from '../config/index.js';
 import { locatePostgresBinaries, startLocalPostgres } from '../engines/postgres-local/index.js';
@@ -40,6 +41,8 @@ export async function openStore(config: Config, log: Logger): Promise<StoreHandl
   }
   const url = new URL(server.url);
   url.pathname = `/${STORE_DB}`;
+  // the server's own Unix socket costs less per query than loopback TCP
+  if (existsSync(join(dataDir, `.s.PGSQL.${server.port}`))) url.searchParams.set('host', resolve(dataDir));
   return { url: url.toString(), kind: 'embedded', stop: () => server.stop() };
 }
 
