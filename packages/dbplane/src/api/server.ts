@@ -18,6 +18,7 @@ import { registerKmsRoutes } from '../kms/routes.js';
 import type { Logger } from '../log/logger.js';
 import { registerQueueRoutes } from '../queues/routes.js';
 import { registerSecretRoutes } from '../secrets/routes.js';
+import { registerSnapshotRoutes } from '../snapshots/routes.js';
 import { registerStateMachineRoutes } from '../states/routes.js';
 import { installAuth } from './auth.js';
 import { registerConsole } from './console.js';
@@ -94,6 +95,7 @@ export async function buildServer(deps: ApiDeps & { log: Logger }): Promise<App>
   registerBootstrapRoutes(app, { bootstrap: deps.services.bootstrap, mutate });
   registerDatabaseRoutes(app, { databases: deps.services.databases, mutate });
   registerEnvironmentRoutes(app, { environments: deps.services.environments, mutate });
+  registerSnapshotRoutes(app, { snapshots: deps.services.snapshots, mutate });
   registerExecutionRoutes(app, { executions: deps.services.executions, mutate });
   registerTaskTokenRoutes(app, { executions: deps.services.executions, mutate });
   registerActivityRoutes(app, { activities: deps.services.activities, mutate });

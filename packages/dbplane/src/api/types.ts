@@ -56,6 +56,8 @@ export interface Services {
   databases: import('../databases/service.js').DatabasesService;
   /** Bootstrap specs per instance: plan, apply through the dbplane-bootstrap workflow, drift. */
   bootstrap: import('../bootstrap/service.js').BootstrapService;
+  /** Logical snapshots of databases: create, restore, share. */
+  snapshots: import('../snapshots/service.js').SnapshotsService;
   /** The region's key-encryption keys. */
   kms: import('../kms/keyring.js').Keyring;
   /** Accepts an `Event` invocation durably; the node's asynchronous invoker runs it. */

@@ -35,6 +35,9 @@ import { createCredentialStore } from '../secrets/credentials.js';
 import { registerRotationIntegrations } from '../secrets/rotation/integrations.js';
 import { createRotationService } from '../secrets/rotation/service.js';
 import { createSecretsService } from '../secrets/service.js';
+import { registerSnapshotIntegrations } from '../snapshots/integrations.js';
+import { createSnapshotsService } from '../snapshots/service.js';
+import { createDirectoryStore } from '../snapshots/store.js';
 import { createStateMachinesService } from '../states/service.js';
 import type { Pool } from '../store/db.js';
 import type { Notifier } from '../store/notifier.js';
@@ -127,6 +130,14 @@ export function createServices(deps: ServiceDeps) {
   const environments = createEnvironmentsService(deps);
   const databases = createDatabasesService({ ...deps, environments, machines, bus });
   const bootstrapRunner = createBootstrapRunner({ pool: deps.pool, instances, credentials, secrets });
+  const snapshotStore = createDirectoryStore(join(deps.dataDir, 'snapshots', deps.region));
+  const snapshots = createSnapshotsService({
+    ...deps,
+    store: snapshotStore,
+    databases,
+    machines,
+    executions: runtime.executions,
+  });
   const bootstrap = createBootstrapService({
     pool: deps.pool,
     runner: bootstrapRunner,
@@ -152,6 +163,7 @@ export function createServices(deps: ServiceDeps) {
     environments,
     databases,
     bootstrap,
+    snapshots,
     functionUrls: createFunctionUrls({ pool: deps.pool, functions, accounts }),
     invokeAsync: async (p) => {
       const fn = await functions.find(p);
@@ -173,12 +185,25 @@ export function createServices(deps: ServiceDeps) {
         credentials,
         events: instanceEvents,
       });
+      const instanceAccess = createInstanceAccess({
+        ...deps,
+        local: manager,
+        credentials,
+        events: instanceEvents,
+      });
       registerDatabaseIntegrations(runtime.registry, {
         ...deps,
-        instances: createInstanceAccess({ ...deps, local: manager, credentials, events: instanceEvents }),
+        instances: instanceAccess,
         environments,
         credentials,
         executions: runtime.executions,
+      });
+      registerSnapshotIntegrations(runtime.registry, {
+        pool: deps.pool,
+        store: snapshotStore,
+        keyring: kms,
+        databases,
+        instances: instanceAccess,
       });
       registerBootstrapIntegrations(runtime.registry, {
         pool: deps.pool,

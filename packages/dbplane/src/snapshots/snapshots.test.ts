@@ -1,0 +1,314 @@
+import { randomBytes } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import mysql from 'mysql2/promise';
+import pg from 'pg';
+import { describe, expect, inject, it } from 'vitest';
+import { withTransaction } from '../store/db.js';
+import { TEST_MYSQL_URL } from '../test-support/mysql.js';
+import { type TestServer, useTestServer } from '../test-support/server.js';
+
+const unique = (prefix: string) => `${prefix}_${randomBytes(4).toString('hex')}`;
+const LONG = { timeout: 120_000 };
+
+interface Creds {
+  host: string;
+  port: number;
+  username: string;
+  password: string;
+  dbname: string;
+}
+
+/** What a test needs of an engine: a client, the rows of a table, the tables made. */
+interface EngineCase {
+  engine: 'postgres' | 'mysql';
+  url: () => string;
+  query(c: Creds, statements: string[]): Promise<unknown[][]>;
+}
+
+const postgres: EngineCase = {
+  engine: 'postgres',
+  url: () => inject('pgUrl'),
+  async query(c, statements) {
+    const client = new pg.Client({
+      host: c.host,
+      port: c.port,
+      user: c.username,
+      password: c.password,
+      database: c.dbname,
+    });
+    await client.connect();
+    try {
+      const out: unknown[][] = [];
+      for (const s of statements) out.push((await client.query(s)).rows);
+      return out;
+    } finally {
+      await client.end();
+    }
+  },
+};
+
+const mariadb: EngineCase = {
+  engine: 'mysql',
+  url: () => TEST_MYSQL_URL,
+  async query(c, statements) {
+    const conn = await mysql.createConnection({
+      host: c.host,
+      port: c.port,
+      user: c.username,
+      password: c.password,
+      database: c.dbname,
+    });
+    try {
+      const out: unknown[][] = [];
+      for (const s of statements) out.push((await conn.query(s))[0] as unknown[]);
+      return out;
+    } finally {
+      await conn.end();
+    }
+  },
+};
+
+const SCHEMA = [
+  'CREATE TABLE customers (id integer PRIMARY KEY, email varchar(200) NOT NULL UNIQUE, name varchar(200))',
+  `CREATE TABLE orders (id integer PRIMARY KEY, customer_id integer NOT NULL REFERENCES customers (id),
+     total numeric(10,2) NOT NULL, note text)`,
+  `INSERT INTO customers VALUES (1, 'ada@example.com', 'Ada'), (2, 'bob@example.com', 'Bøb ☃'),
+     (3, 'cy@example.com', NULL)`,
+  `INSERT INTO orders VALUES (10, 1, 12.50, 'first'), (11, 1, 0.99, NULL), (12, 2, 1000.00, 'it''s "quoted"'),
+     (13, 3, 7.00, 'line
+break')`,
+];
+const ROWS = ['SELECT * FROM customers ORDER BY id', 'SELECT * FROM orders ORDER BY id'];
+
+function helpers(server: TestServer) {
+  const get = (path: string, key?: string) => server.call('GET', path, undefined, key);
+  const poll = async (path: string, field: string, value: string, key?: string) => {
+    await expect
+      .poll(async () => (await get(path, key)).body?.[field], { timeout: 90_000, interval: 100 })
+      .toBe(value);
+    return (await get(path, key)).body;
+  };
+  const credentials = async (name: string, key?: string): Promise<Creds> => {
+    const v = await get(`/v1/secrets/${encodeURIComponent(`dbplane/databases/${name}`)}/value`, key);
+    expect(v.status, JSON.stringify(v.body)).toBe(200);
+    return JSON.parse(v.body.secretString);
+  };
+  const execution = (arn: string, key?: string) =>
+    poll(
+      `/v1/state-machines/${arn.split(':').at(-2)}/executions/${arn.split(':').at(-1)}`,
+      'status',
+      'SUCCEEDED',
+      key,
+    );
+  const instance = async (engine: EngineCase, key?: string) => {
+    const name = unique(engine.engine === 'postgres' ? 'pg' : 'maria').replaceAll('_', '-');
+    const made = await server.call(
+      'POST',
+      '/v1/instances',
+      { name, engine: engine.engine, provider: 'external', url: engine.url() },
+      key,
+    );
+    expect(made.status, JSON.stringify(made.body)).toBe(201);
+    return name;
+  };
+  const database = async (engine: EngineCase, instanceName: string) => {
+    const name = unique('src');
+    const res = await server.call('POST', '/v1/databases', {
+      name,
+      engine: engine.engine,
+      instance: instanceName,
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(202);
+    await poll(`/v1/databases/${name}`, 'status', 'available');
+    await engine.query(await credentials(name), SCHEMA);
+    return name;
+  };
+  const snapshot = async (databaseName: string) => {
+    const name = unique('snap').replaceAll('_', '-');
+    const res = await server.call('POST', '/v1/snapshots', { name, database: databaseName });
+    expect(res.status, JSON.stringify(res.body)).toBe(202);
+    expect(res.body).toMatchObject({ name, status: 'creating', kind: 'logical' });
+    return poll(`/v1/snapshots/${name}`, 'status', 'available');
+  };
+  const dropDatabase = async (name: string, key?: string) => {
+    await server.call('DELETE', `/v1/databases/${name}`, undefined, key);
+    await expect
+      .poll(async () => (await get(`/v1/databases/${name}`, key)).status, { timeout: 60_000 })
+      .toBe(404);
+  };
+  const fileOf = async (snapshot: string) => {
+    const r = await server.pool.query<{ location: string }>(
+      'SELECT location FROM snapshots WHERE name = $1',
+      [snapshot],
+    );
+    return join(server.dataDir, 'snapshots', 'local-1', r.rows[0]?.location ?? '');
+  };
+  return { get, poll, credentials, execution, instance, database, snapshot, dropDatabase, fileOf };
+}
+
+describe('logical snapshots', () => {
+  const server = useTestServer();
+  const h = helpers(server);
+
+  for (const engine of [postgres, mariadb]) {
+    it(
+      `snapshots a ${engine.engine} database and restores it into a new one, row for row`,
+      LONG,
+      async () => {
+        const inst = await h.instance(engine);
+        const source = await h.database(engine, inst);
+        const snap = await h.snapshot(source);
+        expect(snap).toMatchObject({
+          arn: `arn:dbplane:rds:local-1:000000000000:snapshot:${snap.name}`,
+          source: { database: source, engine: engine.engine, instance: inst },
+          kind: 'logical',
+          progress: 100,
+          region: 'local-1',
+          sharedWith: [],
+        });
+        expect(snap.sizeBytes).toBeGreaterThan(0);
+        expect(snap.checksum).toMatch(/^sha256:[0-9a-f]{64}$/);
+        expect(['zstd', 'gzip']).toContain(snap.compression);
+        expect(snap.keyArn).toMatch(/^arn:dbplane:kms:local-1:000000000000:key\//);
+        const stored = await readFile(await h.fileOf(snap.name));
+        expect(stored.length).toBe(snap.sizeBytes);
+        expect(stored.includes('ada@example.com')).toBe(false);
+        expect((await h.get('/v1/snapshots')).body.snapshots.map((s: { name: string }) => s.name)).toContain(
+          snap.name,
+        );
+
+        const target = unique('copy');
+        const res = await server.call('POST', `/v1/snapshots/${snap.name}/restore`, { databaseName: target });
+        expect(res.status, JSON.stringify(res.body)).toBe(202);
+        expect(res.body.database).toMatchObject({ name: target, status: 'creating', instance: inst });
+        await h.execution(res.body.executionArn);
+        expect((await h.get(`/v1/databases/${target}`)).body.status).toBe('available');
+        const [before, after] = [await h.credentials(source), await h.credentials(target)];
+        expect(after.username).toBe(target);
+        expect(await engine.query(after, ROWS)).toEqual(await engine.query(before, ROWS));
+        // the foreign key came back too
+        await expect(engine.query(after, ['INSERT INTO orders VALUES (99, 42, 1, NULL)'])).rejects.toThrow();
+        if (engine.engine === 'postgres') {
+          const [owners] = await engine.query(after, [
+            "SELECT DISTINCT tableowner FROM pg_tables WHERE schemaname = 'public'",
+          ]);
+          expect(owners).toEqual([{ tableowner: target }]);
+        }
+
+        expect((await server.call('DELETE', `/v1/snapshots/${snap.name}`)).status).toBe(200);
+        expect((await h.get(`/v1/snapshots/${snap.name}`)).status).toBe(404);
+        await expect(readFile(await h.fileOf(snap.name))).rejects.toThrow();
+        await h.dropDatabase(target);
+        await h.dropDatabase(source);
+        expect((await server.call('DELETE', `/v1/instances/${inst}`)).status).toBe(202);
+      },
+    );
+  }
+
+  it('refuses to restore a corrupted snapshot file with a checksum error', LONG, async () => {
+    const inst = await h.instance(postgres);
+    const source = await h.database(postgres, inst);
+    const snap = await h.snapshot(source);
+    const file = await h.fileOf(snap.name);
+    const bytes = await readFile(file);
+    const at = Math.floor(bytes.length / 2);
+    bytes[at] = (bytes[at] ?? 0) ^ 0x01;
+    await writeFile(file, bytes);
+
+    const target = unique('bad');
+    const res = await server.call('POST', `/v1/snapshots/${snap.name}/restore`, { databaseName: target });
+    expect(res.status).toBe(202);
+    const db = await h.poll(`/v1/databases/${target}`, 'status', 'failed');
+    expect(db.statusReason).toMatch(/Dbplane\.ChecksumMismatch: .*fails its checksum/);
+    const arn: string = res.body.executionArn;
+    const run = await h.get(
+      `/v1/state-machines/dbplane-restore-snapshot/executions/${arn.split(':').at(-1)}`,
+    );
+    expect(run.body.status).toBe('FAILED');
+    await h.dropDatabase(target);
+    await server.call('DELETE', `/v1/snapshots/${snap.name}`);
+    await h.dropDatabase(source);
+    await server.call('DELETE', `/v1/instances/${inst}`);
+  });
+
+  it(
+    'shares a snapshot with account B: B sees and restores it but cannot delete it; C sees nothing',
+    LONG,
+    async () => {
+      const keyOf = async (accountId: string) => {
+        return withTransaction(server.pool, async (tx) => {
+          await tx.query('INSERT INTO accounts (id, name) VALUES ($1, $1) ON CONFLICT DO NOTHING', [
+            accountId,
+          ]);
+          const k = await server.services.accounts.createKey(tx, {
+            accountId,
+            name: 'admin',
+            role: 'admin',
+            createdBy: null,
+          });
+          return k.secret;
+        });
+      };
+      const [b, c] = ['111111111111', '222222222222'];
+      const [keyB, keyC] = [await keyOf(b), await keyOf(c)];
+      const inst = await h.instance(postgres);
+      const source = await h.database(postgres, inst);
+      const snap = await h.snapshot(source);
+      const path = `/v1/snapshots/${snap.name}`;
+      expect((await h.get(path, keyB)).status).toBe(404);
+
+      const shared = await server.call('POST', `${path}/share`, { accountIds: [b] });
+      expect(shared.status, JSON.stringify(shared.body)).toBe(200);
+      expect(shared.body.sharedWith).toEqual([b]);
+      expect(await h.get(path, keyB)).toMatchObject({
+        status: 200,
+        body: { arn: snap.arn, ownerAccountId: '000000000000' },
+      });
+      expect((await h.get('/v1/snapshots', keyB)).body.snapshots.map((s: { arn: string }) => s.arn)).toEqual([
+        snap.arn,
+      ]);
+      expect((await h.get(path, keyC)).status).toBe(404);
+      expect((await h.get('/v1/snapshots', keyC)).body.snapshots).toEqual([]);
+      expect((await server.call('DELETE', path, undefined, keyB)).status).toBe(403);
+      expect((await server.call('DELETE', path, undefined, keyC)).status).toBe(404);
+      expect((await server.call('POST', `${path}/share`, { accountIds: [c] }, keyB)).status).toBe(403);
+      expect(
+        (await server.call('POST', `${path}/restore`, { databaseName: unique('no') }, keyC)).status,
+      ).toBe(404);
+
+      const instB = await h.instance(postgres, keyB);
+      const target = unique('qa');
+      const res = await server.call(
+        'POST',
+        `${path}/restore`,
+        { databaseName: target, instance: instB },
+        keyB,
+      );
+      expect(res.status, JSON.stringify(res.body)).toBe(202);
+      expect(res.body.database.arn).toBe(`arn:dbplane:rds:local-1:${b}:database:${target}`);
+      await h.execution(res.body.executionArn, keyB);
+      const restored = await postgres.query(await h.credentials(target, keyB), ROWS);
+      expect(restored).toEqual(await postgres.query(await h.credentials(source), ROWS));
+
+      const unshared = await server.call('POST', `${path}/share`, { accountIds: [], removeAccountIds: [b] });
+      expect(unshared.body.sharedWith).toEqual([]);
+      expect((await h.get(path, keyB)).status).toBe(404);
+      await h.dropDatabase(target, keyB);
+      await server.call('DELETE', `/v1/instances/${instB}`, undefined, keyB);
+      await server.call('DELETE', path);
+      await h.dropDatabase(source);
+      await server.call('DELETE', `/v1/instances/${inst}`);
+    },
+  );
+
+  it('names the missing snapshot and refuses a database that does not exist', async () => {
+    expect((await h.get('/v1/snapshots/nope')).status).toBe(404);
+    const res = await server.call('POST', '/v1/snapshots', { name: 'x1', database: 'missing_db' });
+    expect(res.status).toBe(404);
+    expect(res.body.error.message).toMatch(/database "missing_db"/);
+    const bad = await server.call('POST', '/v1/snapshots', { name: '1-bad', database: 'x' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details.problems[0].path).toBe('/name');
+  });
+});

@@ -1,0 +1,148 @@
+import type { EngineName } from '../engines/admin/index.js';
+import type { Db } from '../store/db.js';
+import type { Compression, SnapshotStatus } from './types.js';
+
+export interface SnapshotRow {
+  id: string;
+  account_id: string;
+  name: string;
+  arn: string;
+  kind: 'logical';
+  source_database: string;
+  engine: EngineName;
+  source_instance: string | null;
+  status: SnapshotStatus;
+  status_reason: string | null;
+  progress: number;
+  region: string;
+  location: string;
+  size_bytes: string | null;
+  checksum: string | null;
+  compression: Compression | null;
+  key_arn: string | null;
+  shared_with: string[];
+  execution_arn: string | null;
+  tags: Record<string, string>;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export async function insertSnapshot(
+  db: Db,
+  p: Readonly<{
+    id: string;
+    accountId: string;
+    name: string;
+    arn: string;
+    sourceDatabase: string;
+    engine: EngineName;
+    sourceInstance: string | null;
+    region: string;
+    location: string;
+    tags: Record<string, string>;
+  }>,
+): Promise<SnapshotRow | undefined> {
+  const r = await db.query<SnapshotRow>(
+    `INSERT INTO snapshots (id, account_id, name, arn, kind, source_database, engine, source_instance,
+       status, region, location, tags)
+     VALUES ($1, $2, $3, $4, 'logical', $5, $6, $7, 'creating', $8, $9, $10)
+     ON CONFLICT (account_id, name) DO NOTHING RETURNING *`,
+    [
+      p.id,
+      p.accountId,
+      p.name,
+      p.arn,
+      p.sourceDatabase,
+      p.engine,
+      p.sourceInstance,
+      p.region,
+      p.location,
+      JSON.stringify(p.tags),
+    ],
+  );
+  return r.rows[0];
+}
+
+/** The caller's own snapshot `name`. */
+export async function findOwn(
+  db: Db,
+  p: Readonly<{ accountId: string; name: string; lock?: boolean }>,
+): Promise<SnapshotRow | undefined> {
+  const r = await db.query<SnapshotRow>(
+    `SELECT * FROM snapshots WHERE account_id = $1 AND name = $2${p.lock === true ? ' FOR UPDATE' : ''}`,
+    [p.accountId, p.name],
+  );
+  return r.rows[0];
+}
+
+/** Snapshots `name` (or ARN) the account owns or that are shared with it, its own first. */
+export async function findVisible(
+  db: Db,
+  p: Readonly<{ accountId: string; ref: string }>,
+): Promise<SnapshotRow[]> {
+  const r = await db.query<SnapshotRow>(
+    `SELECT * FROM snapshots WHERE (name = $2 OR arn = $2) AND (account_id = $1 OR $1 = ANY (shared_with))
+     ORDER BY account_id <> $1, arn LIMIT 2`,
+    [p.accountId, p.ref],
+  );
+  return r.rows;
+}
+
+export async function listVisible(
+  db: Db,
+  p: Readonly<{ accountId: string; afterArn?: string | undefined; limit: number }>,
+): Promise<SnapshotRow[]> {
+  const r = await db.query<SnapshotRow>(
+    `SELECT * FROM snapshots WHERE (account_id = $1 OR $1 = ANY (shared_with))
+       AND ($2::text IS NULL OR arn > $2) ORDER BY arn LIMIT $3`,
+    [p.accountId, p.afterArn ?? null, p.limit + 1],
+  );
+  return r.rows;
+}
+
+export async function findById(db: Db, id: string): Promise<SnapshotRow | undefined> {
+  const r = await db.query<SnapshotRow>('SELECT * FROM snapshots WHERE id = $1', [id]);
+  return r.rows[0];
+}
+
+export async function updateSnapshot(
+  db: Db,
+  p: Readonly<{
+    id: string;
+    status?: SnapshotStatus;
+    statusReason?: string | null;
+    progress?: number;
+    sizeBytes?: number;
+    checksum?: string;
+    compression?: Compression;
+    keyArn?: string;
+    executionArn?: string;
+    sharedWith?: string[];
+  }>,
+): Promise<void> {
+  await db.query(
+    `UPDATE snapshots SET status = COALESCE($2, status),
+       status_reason = CASE WHEN $3 THEN $4 ELSE status_reason END,
+       progress = COALESCE($5, progress), size_bytes = COALESCE($6, size_bytes),
+       checksum = COALESCE($7, checksum), compression = COALESCE($8, compression),
+       key_arn = COALESCE($9, key_arn), execution_arn = COALESCE($10, execution_arn),
+       shared_with = COALESCE($11, shared_with), updated_at = now() WHERE id = $1`,
+    [
+      p.id,
+      p.status ?? null,
+      p.statusReason !== undefined,
+      p.statusReason ?? null,
+      p.progress ?? null,
+      p.sizeBytes ?? null,
+      p.checksum ?? null,
+      p.compression ?? null,
+      p.keyArn ?? null,
+      p.executionArn ?? null,
+      p.sharedWith ?? null,
+    ],
+  );
+}
+
+export async function deleteSnapshot(db: Db, id: string): Promise<void> {
+  await db.query('DELETE FROM snapshots WHERE id = $1', [id]);
+}

@@ -1,0 +1,90 @@
+/**
+ * The built-in state machines of snapshots: ordinary ASL over this domain's
+ * Task integrations (`arn:dbplane:states:::snapshots:*`) and, for a restore,
+ * the databases domain's own (`databases:place`, `createDatabase`, `cleanUp`).
+ * Every Task is idempotent under retry.
+ */
+
+const transient = ['Dbplane.Transient', 'Dbplane.InstanceNotReady', 'Dbplane.InstanceOnAnotherNode'];
+const retry = [
+  { ErrorEquals: transient, IntervalSeconds: 1, MaxAttempts: 8, BackoffRate: 1.5, MaxDelaySeconds: 10 },
+];
+const catchAll = (next: string) => [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: next }];
+
+export const createSnapshotDefinition = {
+  Comment:
+    "Dumps a database with the engine's own tool, compresses, encrypts and checksums the dump into the region's snapshot store, and marks the snapshot available; failed (file removed) otherwise.",
+  StartAt: 'Dump',
+  States: {
+    Dump: {
+      Type: 'Task',
+      Resource: 'arn:dbplane:states:::snapshots:create',
+      Parameters: { 'snapshotId.$': '$.snapshotId', 'executionArn.$': '$$.Execution.Id' },
+      ResultPath: '$.snapshot',
+      Retry: retry,
+      Catch: catchAll('MarkFailed'),
+      End: true,
+    },
+    MarkFailed: {
+      Type: 'Task',
+      Resource: 'arn:dbplane:states:::snapshots:markFailed',
+      Parameters: { 'snapshotId.$': '$.snapshotId', 'error.$': '$.error.Error', 'cause.$': '$.error.Cause' },
+      Retry: retry,
+      Next: 'Failed',
+    },
+    Failed: { Type: 'Fail', Error: 'SnapshotFailed', Cause: "the snapshot's statusReason says why" },
+  },
+} as const;
+
+export const restoreSnapshotDefinition = {
+  Comment:
+    'Restores a snapshot into a new database: places it, verifies the checksum of the snapshot file before anything is decrypted, creates the database and its owner, and loads the dump as that owner; on failure removes what was made and marks the database failed.',
+  StartAt: 'Place',
+  States: {
+    Place: {
+      Type: 'Task',
+      Resource: 'arn:dbplane:states:::databases:place',
+      Parameters: { 'database.$': '$.database', 'executionArn.$': '$$.Execution.Id' },
+      ResultPath: '$.placement',
+      Retry: retry,
+      Catch: catchAll('CleanUp'),
+      Next: 'VerifyChecksum',
+    },
+    VerifyChecksum: {
+      Type: 'Task',
+      Resource: 'arn:dbplane:states:::snapshots:verify',
+      Parameters: { 'snapshotId.$': '$.snapshotId' },
+      ResultPath: '$.verified',
+      Retry: retry,
+      Catch: catchAll('CleanUp'),
+      Next: 'CreateDatabase',
+    },
+    CreateDatabase: {
+      Type: 'Task',
+      Resource: 'arn:dbplane:states:::databases:createDatabase',
+      Parameters: { 'database.$': '$.database' },
+      ResultPath: '$.created',
+      Retry: retry,
+      Catch: catchAll('CleanUp'),
+      Next: 'Load',
+    },
+    Load: {
+      Type: 'Task',
+      Resource: 'arn:dbplane:states:::snapshots:load',
+      Parameters: { 'snapshotId.$': '$.snapshotId', 'database.$': '$.database' },
+      ResultPath: '$.loaded',
+      Retry: retry,
+      Catch: catchAll('CleanUp'),
+      Next: 'Restored',
+    },
+    Restored: { Type: 'Succeed' },
+    CleanUp: {
+      Type: 'Task',
+      Resource: 'arn:dbplane:states:::databases:cleanUp',
+      Parameters: { 'database.$': '$.database', 'error.$': '$.error.Error', 'cause.$': '$.error.Cause' },
+      Retry: retry,
+      Next: 'Failed',
+    },
+    Failed: { Type: 'Fail', Error: 'RestoreFailed', Cause: "the database's statusReason says why" },
+  },
+} as const;
