@@ -12,6 +12,7 @@ import { DbplaneError } from '../errors/index.js';
 import { registerInstanceCommands } from '../instances/cli.js';
 import { registerKmsCommands } from '../kms/cli.js';
 import { registerSecretsCommands } from '../secrets/cli.js';
+import { registerSnapshotCommands } from '../snapshots/cli.js';
 import { ApiCallError, createClient } from './client.js';
 import { type CommandContext, registerAudit, registerKeys, registerStatus } from './commands.js';
 import { registerFunctionCommands } from './functions-commands.js';
@@ -63,6 +64,7 @@ registerInstanceCommands(program, ctx);
 registerDatabaseCommands(program, ctx);
 registerEnvironmentCommands(program, ctx);
 registerBootstrapCommands(program, ctx);
+registerSnapshotCommands(program, ctx);
 
 try {
   await program.parseAsync(process.argv);

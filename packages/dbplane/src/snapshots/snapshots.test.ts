@@ -3,8 +3,10 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
-import { describe, expect, inject, it } from 'vitest';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { connectAdmin } from '../engines/admin/index.js';
 import { withTransaction } from '../store/db.js';
+import { runCli } from '../test-support/cli.js';
 import { TEST_MYSQL_URL } from '../test-support/mysql.js';
 import { type TestServer, useTestServer } from '../test-support/server.js';
 
@@ -81,6 +83,25 @@ break')`,
 ];
 const ROWS = ['SELECT * FROM customers ORDER BY id', 'SELECT * FROM orders ORDER BY id'];
 
+/** Databases (and their owner logins, named alike) made on the shared servers, dropped whatever happens. */
+const made: { engine: EngineCase; name: string }[] = [];
+const track = (engine: EngineCase, prefix: string) => {
+  const name = unique(prefix);
+  made.push({ engine, name });
+  return name;
+};
+afterAll(async () => {
+  for (const { engine, name } of made) {
+    const admin = await connectAdmin(engine.engine, engine.url());
+    try {
+      await admin.dropDatabase(name);
+      await admin.dropLogin(name);
+    } finally {
+      await admin.close();
+    }
+  }
+}, 60_000);
+
 function helpers(server: TestServer) {
   const get = (path: string, key?: string) => server.call('GET', path, undefined, key);
   const poll = async (path: string, field: string, value: string, key?: string) => {
@@ -113,7 +134,7 @@ function helpers(server: TestServer) {
     return name;
   };
   const database = async (engine: EngineCase, instanceName: string) => {
-    const name = unique('src');
+    const name = track(engine, 'src');
     const res = await server.call('POST', '/v1/databases', {
       name,
       engine: engine.engine,
@@ -178,7 +199,7 @@ describe('logical snapshots', () => {
           snap.name,
         );
 
-        const target = unique('copy');
+        const target = track(engine, 'copy');
         const res = await server.call('POST', `/v1/snapshots/${snap.name}/restore`, { databaseName: target });
         expect(res.status, JSON.stringify(res.body)).toBe(202);
         expect(res.body.database).toMatchObject({ name: target, status: 'creating', instance: inst });
@@ -216,7 +237,7 @@ describe('logical snapshots', () => {
     bytes[at] = (bytes[at] ?? 0) ^ 0x01;
     await writeFile(file, bytes);
 
-    const target = unique('bad');
+    const target = track(postgres, 'bad');
     const res = await server.call('POST', `/v1/snapshots/${snap.name}/restore`, { databaseName: target });
     expect(res.status).toBe(202);
     const db = await h.poll(`/v1/databases/${target}`, 'status', 'failed');
@@ -278,7 +299,7 @@ describe('logical snapshots', () => {
       ).toBe(404);
 
       const instB = await h.instance(postgres, keyB);
-      const target = unique('qa');
+      const target = track(postgres, 'qa');
       const res = await server.call(
         'POST',
         `${path}/restore`,
@@ -301,6 +322,51 @@ describe('logical snapshots', () => {
       await server.call('DELETE', `/v1/instances/${inst}`);
     },
   );
+
+  it('dbplane snapshots create --wait, list, describe, share, restore --wait and delete', LONG, async () => {
+    const cli = (...args: string[]) =>
+      runCli(args, { DBPLANE_ENDPOINT: server.url, DBPLANE_API_KEY: server.adminKey });
+    const inst = await h.instance(postgres);
+    const source = await h.database(postgres, inst);
+    const name = unique('cli').replaceAll('_', '-');
+    const made = await cli('snapshots', 'create', name, '--database', source, '--wait');
+    expect(made.code, made.stderr).toBe(0);
+    expect(made.stdout).toMatch(
+      new RegExp(`^took arn:dbplane:rds:local-1:000000000000:snapshot:${name} \\(`),
+    );
+    expect(made.stderr).toMatch(new RegExp(`snapshot ${name}: available 100%`));
+    expect((await cli('snapshots', 'list')).stdout).toMatch(
+      new RegExp(`^${name}\\s+${source}\\s+postgres\\s+available\\s+100%`, 'm'),
+    );
+    const described = await cli('--output', 'json', 'snapshots', 'describe', name);
+    expect(JSON.parse(described.stdout)).toMatchObject({ name, kind: 'logical', status: 'available' });
+    const shared = await cli('snapshots', 'share', name, '--accounts', '333333333333');
+    expect(shared.stdout).toContain(`${name} is shared with 333333333333`);
+    const target = track(postgres, 'clicopy');
+    const restored = await cli('snapshots', 'restore', name, '--database-name', target, '--wait');
+    expect(restored.code, restored.stderr).toBe(0);
+    expect(restored.stdout).toContain(
+      `restored ${name} into arn:dbplane:rds:local-1:000000000000:database:${target}`,
+    );
+    expect(await postgres.query(await h.credentials(target), ROWS)).toEqual(
+      await postgres.query(await h.credentials(source), ROWS),
+    );
+    const missing = await cli(
+      'snapshots',
+      'create',
+      unique('x').replaceAll('_', '-'),
+      '--database',
+      'nope_db',
+    );
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/database "nope_db" does not exist/);
+    expect((await cli('snapshots', 'delete', name)).stdout).toContain(
+      `deleted arn:dbplane:rds:local-1:000000000000:snapshot:${name}`,
+    );
+    await h.dropDatabase(target);
+    await h.dropDatabase(source);
+    await server.call('DELETE', `/v1/instances/${inst}`);
+  });
 
   it('names the missing snapshot and refuses a database that does not exist', async () => {
     expect((await h.get('/v1/snapshots/nope')).status).toBe(404);

@@ -44,9 +44,14 @@ async function postgresDirs(): Promise<string[]> {
  * The engine's own dump or load program: for PostgreSQL next to the server
  * binaries, else on the PATH. Throws `Dbplane.ToolNotFound` naming what to install.
  */
-export async function locateTool(engine: EngineName, purpose: 'dump' | 'load'): Promise<string> {
+export async function locateTool(
+  engine: EngineName,
+  purpose: 'dump' | 'load',
+  /** Replaces the search (PostgreSQL's directories, then PATH); for tests. */
+  searchDirs?: readonly string[],
+): Promise<string> {
   const names = PROGRAMS[engine][purpose];
-  const dirs = [
+  const dirs = searchDirs ?? [
     ...(engine === 'postgres' ? await postgresDirs() : []),
     ...(process.env.PATH ?? '').split(delimiter).filter(Boolean),
   ];
