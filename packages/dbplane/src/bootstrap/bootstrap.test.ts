@@ -32,14 +32,6 @@ async function maria<T>(fn: (c: mysql.Connection) => Promise<T>): Promise<T> {
     await c.end();
   }
 }
-/** Whether MariaDB's table of managed objects existed before this file (if not, it is dropped after). */
-const metaExisted = hasMysql
-  ? await maria(async (c) => {
-      const [rows] = await c.query("SHOW DATABASES LIKE '\\_dbplane'");
-      return (rows as unknown[]).length > 0;
-    })
-  : true;
-
 /** The spec as YAML; `rwPrivileges` is what app_rw may do on every table of schema app. */
 const specYaml = (rwPrivileges: string[]) => `
 engine: postgres
@@ -168,8 +160,10 @@ describe('bootstrap API and workflow', () => {
     await maria(async (c) => {
       await c.query(`DROP USER IF EXISTS '${M_USER}'@'%'`);
       await c.query(`DROP DATABASE IF EXISTS \`${M_DB}\``);
-      if (!metaExisted) await c.query('DROP DATABASE IF EXISTS _dbplane');
-      else await c.query('DELETE FROM _dbplane.managed WHERE name IN (?, ?)', [M_USER, M_DB]).catch(() => {});
+      // only this file's rows: other files (and other instances) share the table of managed objects
+      await c
+        .query('DELETE FROM _dbplane.managed_objects WHERE name IN (?, ?)', [M_USER, M_DB])
+        .catch(() => {});
     });
   }, 60_000);
 
@@ -403,9 +397,11 @@ describe('bootstrap API and workflow', () => {
     const failed = (await server.call('GET', path('/apply'))).body;
     expect(failed.error).toMatch(/^Dbplane\.SpecProblems: .*missing/);
     const name = failed.executionArn.split(':').at(-1);
-    const execution = (await server.call('GET', `/v1/state-machines/dbplane-bootstrap/executions/${name}`))
-      .body;
-    expect(execution).toMatchObject({ status: 'FAILED', error: 'BootstrapFailed' });
+    const describe = async () =>
+      (await server.call('GET', `/v1/state-machines/dbplane-bootstrap/executions/${name}`)).body;
+    // the failure is recorded by a Task just before the execution reaches its Fail state
+    await expect.poll(async () => (await describe()).status, { timeout: 10_000 }).toBe('FAILED');
+    expect(await describe()).toMatchObject({ status: 'FAILED', error: 'BootstrapFailed' });
     const history = await historyText('dbplane-bootstrap', failed.executionArn);
     expect(history).toContain('RecordFailure');
     expect(history).not.toContain(await generatedPassword(RW));

@@ -34,17 +34,17 @@ async function fromSecret(d: PasswordDecision, name: string): Promise<string | u
 /**
  * The password to set, or undefined when the server has the right one (or
  * cannot tell). A secret's value is set when the stored hash is of another
- * password; a generated one is set on creation, when the caller kept none,
- * or when the server's differs from the kept one. New ones go to `generated`.
+ * password; a generated one is the kept one (set on creation, or when the
+ * server's differs), or a new one when the caller kept none: new ones go to `generated`.
  */
 export async function passwordToSet(d: PasswordDecision): Promise<string | undefined> {
   if (d.spec === undefined) return undefined;
   if ('secret' in d.spec) return fromSecret(d, d.spec.secret);
-  if (d.exists) {
-    if (!d.source.generated) return undefined;
-    const kept = await d.source.generated(d.role);
-    if (kept !== undefined) return d.matches(kept) === false ? kept : undefined;
-  }
+  if (d.exists && !d.source.generated) return undefined;
+  // a kept password (or, during an apply, one the caller has just stored) is used for a new role too,
+  // so concurrent runs never set different passwords
+  const kept = await d.source.generated?.(d.role);
+  if (kept !== undefined) return !d.exists || d.matches(kept) === false ? kept : undefined;
   const value = generatePassword(d.spec.length);
   d.generated.push({ role: d.role, password: value });
   return value;

@@ -81,6 +81,12 @@ export interface BootstrapTarget {
   passwords: PasswordSource;
   /** MySQL/MariaDB: the database holding the table of managed objects (default `_dbplane`). */
   metaDatabase?: string;
+  /**
+   * Whose objects these are (dbplane passes the instance's ARN): prune drops
+   * only objects created under the same scope, so two specs on one server
+   * never drop each other's roles or databases.
+   */
+  scope?: string;
 }
 
 /** A plan: `changes` is empty when the server is converged; `problems` are what cannot be planned. */

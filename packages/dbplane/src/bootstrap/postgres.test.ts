@@ -146,6 +146,7 @@ describe('bootstrap on PostgreSQL', () => {
     engine: 'postgres' as const,
     spec,
     passwords,
+    scope: `test-${sfx}`,
   });
 
   afterAll(async () => {

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { unlessNotFound } from '../errors/index.js';
 import { instanceNotReady } from '../instances/access.js';
 import type { CredentialStore, Instance } from '../instances/types.js';
@@ -72,7 +72,40 @@ const engineOf = (instance: Instance, spec: BootstrapSpec): EngineKind =>
 
 /** Plans and applies stored specs against their instances, keeping generated passwords in the secrets store. */
 export function createBootstrapRunner(deps: RunnerDeps) {
-  const target = async (ref: Ref, spec: BootstrapSpec) => {
+  const credentialsOf = (instance: Instance, role: string, password: string) => {
+    const at = instance.engine === 'mysql' ? role.lastIndexOf('@') : -1;
+    return {
+      engine: instance.engine,
+      host: instance.endpoint?.host ?? '',
+      port: instance.endpoint?.port ?? 0,
+      username: at < 0 ? role : role.slice(0, at),
+      password,
+    };
+  };
+
+  /**
+   * The generated password of `role`, made and stored first when there is
+   * none: concurrent runs serialize on the secret's name (an advisory lock),
+   * so they all set the same password and the secret always holds it.
+   */
+  const claimGenerated = async (
+    ref: Ref,
+    instance: Instance,
+    role: string,
+    read: (n: string) => Promise<string>,
+  ) => {
+    const name = generatedSecretName(ref.instance, role);
+    await withTransaction(deps.pool, async (tx) => {
+      await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`${ref.accountId}/${name}`]);
+      if ((await read(name).catch(unlessNotFound)) !== undefined) return;
+      const value = credentialsOf(instance, role, randomBytes(24).toString('base64url'));
+      await deps.credentials.put(tx, { accountId: ref.accountId, name, value });
+    });
+    return read(name);
+  };
+
+  /** `claim`: an apply, which stores a new generated password before setting it; a plan only reads. */
+  const target = async (ref: Ref, spec: BootstrapSpec, claim = false) => {
     const instance = await deps.instances.describe({ accountId: ref.accountId, name: ref.instance });
     if (instance.status !== 'available' || instance.adminSecretArn === null)
       throw instanceNotReady(instance.name, instance.status);
@@ -81,27 +114,29 @@ export function createBootstrapRunner(deps: RunnerDeps) {
       passwordOf((await deps.secrets.getValue({ accountId: ref.accountId, name })).secretString);
     const passwords: PasswordSource = {
       secret: read,
-      generated: async (role) =>
-        read(generatedSecretName(ref.instance, role)).catch(unlessNotFound) ?? undefined,
+      generated: async (role) => {
+        const known = await read(generatedSecretName(ref.instance, role)).catch(unlessNotFound);
+        if (known !== undefined || !claim) return known;
+        return claimGenerated(ref, instance, role, read);
+      },
     };
-    return { instance, url: urlFromCredentials(admin), engine: engineOf(instance, spec), spec, passwords };
+    return {
+      instance,
+      url: urlFromCredentials(admin),
+      engine: engineOf(instance, spec),
+      spec,
+      passwords,
+      scope: instance.arn,
+    };
   };
 
   const storeGenerated = async (tx: Db, ref: Ref, instance: Instance, list: GeneratedPassword[]) => {
-    for (const g of list) {
-      const at = instance.engine === 'mysql' ? g.role.lastIndexOf('@') : -1;
+    for (const g of list)
       await deps.credentials.put(tx, {
         accountId: ref.accountId,
         name: generatedSecretName(ref.instance, g.role),
-        value: {
-          engine: instance.engine,
-          host: instance.endpoint?.host ?? '',
-          port: instance.endpoint?.port ?? 0,
-          username: at < 0 ? g.role : g.role.slice(0, at),
-          password: g.password,
-        },
+        value: credentialsOf(instance, g.role, g.password),
       });
-    }
   };
 
   return {
@@ -119,7 +154,7 @@ export function createBootstrapRunner(deps: RunnerDeps) {
 
     /** Applies the spec; generated passwords are in the secrets store before this answers. */
     async apply(ref: Ref, spec: BootstrapSpec): Promise<Omit<ApplyResult, 'passwords'>> {
-      const t = await target(ref, spec);
+      const t = await target(ref, spec, true);
       const applied = await applyBootstrap(t);
       if (applied.passwords.length > 0)
         await withTransaction(deps.pool, (tx) => storeGenerated(tx, ref, t.instance, applied.passwords));

@@ -1,5 +1,5 @@
 import type mysql from 'mysql2/promise';
-import { ident, rows } from './sql.js';
+import { ident, literal, rows } from './sql.js';
 
 /**
  * Reading the real state of a MySQL/MariaDB server: accounts and roles
@@ -124,7 +124,14 @@ export async function readGlobalPrivileges(
  * @example
  * const cat = await readMysqlCatalog(conn, '_dbplane');
  */
-export async function readMysqlCatalog(c: mysql.Connection, metaDatabase: string): Promise<MysqlCatalog> {
+/** The table, in the meta database, of the objects each scope manages. */
+export const MANAGED_TABLE = 'managed_objects';
+
+export async function readMysqlCatalog(
+  c: mysql.Connection,
+  metaDatabase: string,
+  scope = '',
+): Promise<MysqlCatalog> {
   const version = (await rows<{ v: string }>(c, 'SELECT VERSION() AS v'))[0]?.v ?? '';
   const cat: MysqlCatalog = {
     mariadb: version.includes('MariaDB'),
@@ -147,10 +154,10 @@ export async function readMysqlCatalog(c: mysql.Connection, metaDatabase: string
   ))
     cat.tables.add(`${t.s}\u0000${t.t}`);
   await readPrivileges(c, cat);
-  if (cat.databases.has(metaDatabase))
+  if (cat.tables.has(`${metaDatabase}\u0000${MANAGED_TABLE}`))
     for (const m of await rows<{ k: 'user'; n: string; h: string }>(
       c,
-      `SELECT kind AS k, name AS n, host AS h FROM ${ident(metaDatabase)}.managed`,
+      `SELECT kind AS k, name AS n, host AS h FROM ${ident(metaDatabase)}.${MANAGED_TABLE} WHERE scope = ${literal(scope)}`,
     ))
       cat.managed.add(managedKey(m.k, m.n, m.h));
   return cat;

@@ -13,14 +13,20 @@ import { normalizeMysqlPrivilege } from '../privileges.js';
 import type { MysqlBootstrapSpec, MysqlGrantSpec, SpecProblem } from '../types.js';
 import { validateSpec } from '../validate.js';
 import { mysqlGrantLevel } from '../validate-mysql.js';
-import { type MysqlCatalog, privKey, readGlobalPrivileges, readMysqlCatalog } from './catalog.js';
+import {
+  MANAGED_TABLE,
+  type MysqlCatalog,
+  privKey,
+  readGlobalPrivileges,
+  readMysqlCatalog,
+} from './catalog.js';
 import { account, dbPattern, granteeText, ident, literal } from './sql.js';
 
 /**
  * Planning a MySQL/MariaDB spec against the server: accounts, roles, role
  * grants, databases, privileges at global/database/table level, and the
  * drops of managed objects. Objects the bootstrap creates are recorded in
- * `<metaDatabase>.managed`; only those are ever dropped.
+ * `<metaDatabase>.managed_objects` under the target's scope; only those are ever dropped.
  */
 
 export const DEFAULT_META_DATABASE = '_dbplane';
@@ -31,6 +37,8 @@ interface Ctx {
   conn: mysql.Connection;
   passwords: PasswordSource;
   meta: string;
+  /** Whose objects these are: rows of other scopes are neither read nor dropped. */
+  scope: string;
   steps: Step[];
   problems: SpecProblem[];
   generated: GeneratedPassword[];
@@ -40,13 +48,13 @@ const sql = (text: string) => ({ sql: text, transactional: false });
 
 function remember(ctx: Ctx, kind: 'user' | 'role' | 'database', name: string, host = '') {
   return sql(
-    `INSERT IGNORE INTO ${ident(ctx.meta)}.managed (kind, name, host) VALUES (${literal(kind)}, ${literal(name)}, ${literal(host)})`,
+    `INSERT IGNORE INTO ${ident(ctx.meta)}.${MANAGED_TABLE} (scope, kind, name, host) VALUES (${literal(ctx.scope)}, ${literal(kind)}, ${literal(name)}, ${literal(host)})`,
   );
 }
 
 function forget(ctx: Ctx, kind: 'user' | 'role' | 'database', name: string, host = '') {
   return sql(
-    `DELETE FROM ${ident(ctx.meta)}.managed WHERE kind = ${literal(kind)} AND name = ${literal(name)} AND host = ${literal(host)}`,
+    `DELETE FROM ${ident(ctx.meta)}.${MANAGED_TABLE} WHERE scope = ${literal(ctx.scope)} AND kind = ${literal(kind)} AND name = ${literal(name)} AND host = ${literal(host)}`,
   );
 }
 
@@ -261,13 +269,17 @@ function planDrops(ctx: Ctx): void {
 }
 
 function planMeta(ctx: Ctx): void {
-  if (ctx.cat.databases.has(ctx.meta) || !ctx.steps.some((s) => s.change.action === 'create')) return;
+  if (
+    ctx.cat.tables.has(`${ctx.meta}\u0000${MANAGED_TABLE}`) ||
+    !ctx.steps.some((s) => s.change.action === 'create')
+  )
+    return;
   const m = ident(ctx.meta);
   ctx.steps.unshift(
-    step('create', `table ${m}.managed (the objects the bootstrap manages)`, 'roles', [
+    step('create', `table ${m}.${MANAGED_TABLE} (the objects the bootstrap manages)`, 'roles', [
       sql(`CREATE DATABASE IF NOT EXISTS ${m} CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`),
       sql(
-        `CREATE TABLE IF NOT EXISTS ${m}.managed (kind VARCHAR(16) NOT NULL, name VARCHAR(255) NOT NULL, host VARCHAR(255) NOT NULL DEFAULT '', PRIMARY KEY (kind, name, host)) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`,
+        `CREATE TABLE IF NOT EXISTS ${m}.${MANAGED_TABLE} (scope VARCHAR(191) NOT NULL DEFAULT '', kind VARCHAR(16) NOT NULL, name VARCHAR(255) NOT NULL, host VARCHAR(255) NOT NULL DEFAULT '', PRIMARY KEY (scope, kind, name, host)) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`,
       ),
     ]),
   );
@@ -277,7 +289,8 @@ function planMeta(ctx: Ctx): void {
 export async function planMysqlWith(conn: mysql.Connection, t: BootstrapTarget): Promise<InternalPlan> {
   const spec = t.spec as MysqlBootstrapSpec;
   const meta = t.metaDatabase ?? DEFAULT_META_DATABASE;
-  const cat = await readMysqlCatalog(conn, meta);
+  const scope = t.scope ?? '';
+  const cat = await readMysqlCatalog(conn, meta, scope);
   // MariaDB roles are accounts with host ''; MySQL 8 roles are accounts like any other (host '%')
   const suffix = cat.mariadb ? '@' : '@%';
   const existing = {
@@ -287,7 +300,17 @@ export async function planMysqlWith(conn: mysql.Connection, t: BootstrapTarget):
   };
   const { problems } = validateSpec(spec, { existing });
   if (problems.length > 0) return { steps: [], problems, generated: [] };
-  const ctx: Ctx = { spec, cat, conn, passwords: t.passwords, meta, steps: [], problems, generated: [] };
+  const ctx: Ctx = {
+    spec,
+    cat,
+    conn,
+    passwords: t.passwords,
+    meta,
+    scope,
+    steps: [],
+    problems,
+    generated: [],
+  };
   planRoles(ctx);
   await planUsers(ctx);
   planRoleGrants(ctx);

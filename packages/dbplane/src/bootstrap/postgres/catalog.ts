@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { MANAGED_MARKER } from './connect.js';
 
 /**
  * Reading the real catalog of a PostgreSQL server: roles, memberships and
@@ -70,7 +71,7 @@ function addAcl(acl: Acl, key: string, privilege: string): void {
 
 const GRANTEE = `coalesce((SELECT rolname FROM pg_roles WHERE oid = a.grantee), 'PUBLIC')`;
 
-async function readRoles(c: pg.Client): Promise<Map<string, PgRoleRow>> {
+async function readRoles(c: pg.Client, marker: string): Promise<Map<string, PgRoleRow>> {
   const passwords = new Map<string, string | null>();
   const canRead = (
     await c.query<{ s: boolean }>('SELECT rolsuper AS s FROM pg_roles WHERE rolname = current_user')
@@ -96,7 +97,7 @@ async function readRoles(c: pg.Client): Promise<Map<string, PgRoleRow>> {
       connlimit: r.rolconnlimit,
       validUntil: r.valid_until === null ? null : Number(r.valid_until),
       password: canRead ? (passwords.get(r.rolname) ?? null) : undefined,
-      managed: String(r.comment).includes('dbplane:managed'),
+      managed: String(r.comment) === marker,
     });
   return roles;
 }
@@ -107,7 +108,7 @@ async function readRoles(c: pg.Client): Promise<Map<string, PgRoleRow>> {
  * @example
  * const cluster = await readCluster(adminClient);
  */
-export async function readCluster(c: pg.Client): Promise<PgCluster> {
+export async function readCluster(c: pg.Client, marker = MANAGED_MARKER): Promise<PgCluster> {
   const head = (
     await c.query<{ v: string; u: string }>(
       "SELECT current_setting('server_version_num') AS v, current_user AS u",
@@ -132,12 +133,12 @@ export async function readCluster(c: pg.Client): Promise<PgCluster> {
       owner: r.owner,
       connlimit: r.datconnlimit,
       allowConn: r.datallowconn,
-      managed: String(r.comment).includes('dbplane:managed'),
+      managed: String(r.comment) === marker,
     });
   return {
     major: Math.floor(Number(head?.v ?? 0) / 10000),
     currentUser: head?.u ?? '',
-    roles: await readRoles(c),
+    roles: await readRoles(c, marker),
     memberships,
     databases,
   };

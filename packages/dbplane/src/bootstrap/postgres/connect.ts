@@ -61,3 +61,8 @@ export const literal = (value: string): string => pg.escapeLiteral(value);
 
 /** The marker in the COMMENT of a role or database the bootstrap created. */
 export const MANAGED_MARKER = 'dbplane:managed';
+
+/** The marker of objects created under `scope` (the bare marker without one). */
+export function managedMarker(scope?: string): string {
+  return scope === undefined || scope === '' ? MANAGED_MARKER : `${MANAGED_MARKER} ${scope}`;
+}

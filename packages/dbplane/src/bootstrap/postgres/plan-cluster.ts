@@ -4,7 +4,7 @@ import type { GeneratedPassword, PasswordSource, Step } from '../plan-types.js';
 import { step } from '../plan-types.js';
 import type { PgBootstrapSpec, PgRoleSpec, SpecProblem } from '../types.js';
 import type { PgCluster, PgRoleRow } from './catalog.js';
-import { ident, literal, MANAGED_MARKER } from './connect.js';
+import { ident, literal } from './connect.js';
 
 /**
  * Planning what lives in the shared catalogs: roles, memberships, databases,
@@ -19,6 +19,8 @@ export interface ClusterContext {
   steps: Step[];
   problems: SpecProblem[];
   generated: GeneratedPassword[];
+  /** The COMMENT that marks the objects this scope manages. */
+  marker: string;
 }
 
 function validUntilEpoch(v: string): number {
@@ -70,7 +72,7 @@ async function planRole(ctx: ClusterContext, r: PgRoleSpec, i: number): Promise<
   const name = ident(r.name);
   if (!row) {
     const sql = `CREATE ROLE ${name}${options.length ? ` WITH ${options.join(' ')}` : ''}`;
-    const comment = `COMMENT ON ROLE ${name} IS ${literal(MANAGED_MARKER)}`;
+    const comment = `COMMENT ON ROLE ${name} IS ${literal(ctx.marker)}`;
     ctx.steps.push(
       step(
         'create',
@@ -131,7 +133,7 @@ function planDatabases(ctx: ClusterContext): void {
       ctx.steps.push(
         step('create', `database ${name}`, 'databases', [
           { sql: `CREATE DATABASE ${name}${opts}`, transactional: false },
-          { sql: `COMMENT ON DATABASE ${name} IS ${literal(MANAGED_MARKER)}`, transactional: true },
+          { sql: `COMMENT ON DATABASE ${name} IS ${literal(ctx.marker)}`, transactional: true },
         ]),
       );
       continue;

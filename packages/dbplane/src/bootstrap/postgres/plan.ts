@@ -4,7 +4,7 @@ import { byPhase } from '../plan-types.js';
 import type { PgBootstrapSpec, SpecProblem } from '../types.js';
 import { validateSpec } from '../validate.js';
 import { newDatabaseCatalog, type PgCluster, readCluster, readDatabase } from './catalog.js';
-import { withClient } from './connect.js';
+import { managedMarker, withClient } from './connect.js';
 import { type ClusterContext, planCluster } from './plan-cluster.js';
 import { grantedSchemas, planDatabase, targetDatabases } from './plan-database.js';
 
@@ -22,10 +22,12 @@ export async function planClusterWith(
   t: BootstrapTarget,
 ): Promise<{ ctx: ClusterContext; problems: SpecProblem[] }> {
   const spec = t.spec as PgBootstrapSpec;
-  const cluster = await readCluster(admin);
+  const marker = managedMarker(t.scope);
+  const cluster = await readCluster(admin, marker);
   const ctx: ClusterContext = {
     spec,
     cluster,
+    marker,
     passwords: t.passwords,
     steps: [],
     problems: [],
