@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createKeyring, DEFAULT_ALIAS } from '../kms/keyring.js';
 import { defaultCompression, open, seal, verify } from './format.js';
 import { createDirectoryStore } from './store.js';
-import { locateTool } from './tools.js';
+import { dumpProgress, locateTool } from './tools.js';
 
 const text = async (r: Readable) => {
   const parts: Buffer[] = [];
@@ -84,5 +84,15 @@ describe('the snapshot file: compressed, encrypted, checksummed', async () => {
     await expect(locateTool('mysql', 'load', [])).rejects.toThrow(
       /no mariadb or mysql found .*mariadb-client/,
     );
+  });
+});
+
+describe('dump progress', () => {
+  it('runs from 5 to 95 with the bytes read, and stays at 5 without an estimate', () => {
+    expect(dumpProgress(0, 1000)).toBe(5);
+    expect(dumpProgress(500, 1000)).toBe(50);
+    expect(dumpProgress(5000, 1000)).toBe(95);
+    expect(dumpProgress(5000, undefined)).toBe(5);
+    expect(dumpProgress(5000, 0)).toBe(5);
   });
 });

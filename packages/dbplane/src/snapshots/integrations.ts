@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
 import { asOutcome } from '../databases/outcome.js';
 import type { DatabasesService } from '../databases/service.js';
@@ -9,7 +10,7 @@ import type { Pool } from '../store/db.js';
 import { open, seal, verify } from './format.js';
 import * as sql from './sql.js';
 import type { SnapshotStore } from './store.js';
-import { startDump, startLoad } from './tools.js';
+import { dumpProgress, estimateDumpBytes, startDump, startLoad } from './tools.js';
 
 interface Deps {
   pool: Pool;
@@ -71,38 +72,52 @@ async function create(deps: Deps, accountId: string, p: Input) {
   if (db.status !== 'available' || db.instance === null)
     throw new DbplaneError('Dbplane.Transient', `database "${db.name}" is ${db.status}`, { retryable: true });
   const url = await deps.instances.adminUrl({ accountId, name: db.instance });
+  const estimate = await estimateDumpBytes(row.engine, url, db.name);
   await sql.updateSnapshot(deps.pool, { id: row.id, progress: 5 });
   const dump = await startDump(row.engine, url, db.name);
+  // each attempt writes a file of its own: a retried task racing a slow one cannot mix their bytes
+  const key = `${row.account_id}/${row.id}-${randomBytes(4).toString('hex')}.snap`;
   let last = Date.now();
   const sealed = seal({
     source: dump.stream,
     store: deps.store,
-    key: row.location,
+    key,
     keyring: deps.keyring,
     keyRef: DEFAULT_ALIAS,
     onBytes: (n) => {
       if (Date.now() - last < PROGRESS_EVERY_MS) return;
       last = Date.now();
-      void sql.updateSnapshot(deps.pool, { id: row.id, sizeBytes: n }).catch(() => {});
+      void sql
+        .updateSnapshot(deps.pool, { id: row.id, sizeBytes: n, progress: dumpProgress(n, estimate) })
+        .catch(() => {});
     },
   });
   const [result, exited] = await Promise.allSettled([sealed, dump.done]);
   if (exited.status === 'rejected') {
-    await deps.store.remove(row.location);
+    await deps.store.remove(key);
     throw exited.reason;
   }
   if (result.status === 'rejected') throw result.reason;
   const s = result.value;
-  await sql.updateSnapshot(deps.pool, {
+  const completed = await sql.completeSnapshot(deps.pool, {
     id: row.id,
-    status: 'available',
-    statusReason: null,
-    progress: 100,
+    location: key,
     sizeBytes: s.sizeBytes,
     checksum: s.checksum,
     compression: s.compression,
     keyArn: deps.keyring.describe(accountId, s.keyId).arn,
   });
+  if (!completed) {
+    await deps.store.remove(key);
+    const now = await visible(deps, accountId, row.id);
+    if (now.status !== 'available') throw new Error(`snapshot "${row.name}" is ${now.status}`);
+    return {
+      snapshot: row.name,
+      status: 'available',
+      sizeBytes: Number(now.size_bytes),
+      checksum: now.checksum,
+    };
+  }
   return { snapshot: row.name, status: 'available', sizeBytes: s.sizeBytes, checksum: s.checksum };
 }
 
@@ -110,6 +125,7 @@ async function create(deps: Deps, accountId: string, p: Input) {
 async function markFailed(deps: Deps, accountId: string, id: string, reason: string) {
   const row = await sql.findById(deps.pool, id);
   if (row === undefined || row.account_id !== accountId) return { status: 'gone' };
+  if (row.status === 'available') return { snapshot: row.name, status: 'available' }; // a slower attempt made it
   await deps.store.remove(row.location);
   await sql.updateSnapshot(deps.pool, { id, status: 'failed', statusReason: reason.slice(0, 1000) });
   return { snapshot: row.name, status: 'failed' };

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
 import { afterAll, describe, expect, inject, it } from 'vitest';
@@ -9,6 +9,9 @@ import { withTransaction } from '../store/db.js';
 import { runCli } from '../test-support/cli.js';
 import { TEST_MYSQL_URL } from '../test-support/mysql.js';
 import { type TestServer, useTestServer } from '../test-support/server.js';
+import { verify } from './format.js';
+import { createDirectoryStore } from './store.js';
+import { estimateDumpBytes } from './tools.js';
 
 const unique = (prefix: string) => `${prefix}_${randomBytes(4).toString('hex')}`;
 const LONG = { timeout: 120_000 };
@@ -179,6 +182,7 @@ describe('logical snapshots', () => {
       async () => {
         const inst = await h.instance(engine);
         const source = await h.database(engine, inst);
+        expect(await estimateDumpBytes(engine.engine, engine.url(), source)).toBeGreaterThan(0);
         const snap = await h.snapshot(source);
         expect(snap).toMatchObject({
           arn: `arn:dbplane:rds:local-1:000000000000:snapshot:${snap.name}`,
@@ -204,7 +208,10 @@ describe('logical snapshots', () => {
         expect(res.status, JSON.stringify(res.body)).toBe(202);
         expect(res.body.database).toMatchObject({ name: target, status: 'creating', instance: inst });
         await h.execution(res.body.executionArn);
-        expect((await h.get(`/v1/databases/${target}`)).body.status).toBe('available');
+        expect((await h.get(`/v1/databases/${target}`)).body).toMatchObject({
+          status: 'available',
+          executionArn: res.body.executionArn,
+        });
         const [before, after] = [await h.credentials(source), await h.credentials(target)];
         expect(after.username).toBe(target);
         expect(await engine.query(after, ROWS)).toEqual(await engine.query(before, ROWS));
@@ -367,6 +374,47 @@ describe('logical snapshots', () => {
     await h.dropDatabase(source);
     await server.call('DELETE', `/v1/instances/${inst}`);
   });
+
+  it(
+    'attempts of the create task racing each other leave one file, the one the checksum describes',
+    LONG,
+    async () => {
+      const inst = await h.instance(postgres);
+      const source = await h.database(postgres, inst);
+      const name = unique('race').replaceAll('_', '-');
+      expect((await server.call('POST', '/v1/snapshots', { name, database: source })).status).toBe(202);
+      const id = (await server.pool.query<{ id: string }>('SELECT id FROM snapshots WHERE name = $1', [name]))
+        .rows[0]?.id;
+      const resource = 'arn:dbplane:states:::snapshots:create';
+      const handler = server.runtime.registry.resolve(resource);
+      const invoke = () =>
+        handler?.({
+          resource,
+          input: { snapshotId: id },
+          idempotencyToken: 'race',
+          taskToken: null,
+          pattern: 'requestResponse',
+          accountId: '000000000000',
+          executionArn: 'test',
+          signal: new AbortController().signal,
+        });
+      const outcomes = await Promise.all([invoke(), invoke()]);
+      expect(outcomes.map((o) => o?.type)).toEqual(['succeeded', 'succeeded']);
+      const snap = await h.poll(`/v1/snapshots/${name}`, 'status', 'available');
+      const dir = join(server.dataDir, 'snapshots', 'local-1', '000000000000');
+      await expect
+        .poll(async () => (await readdir(dir)).filter((f) => f.startsWith(`${id}`)), { timeout: 30_000 })
+        .toEqual([basename(await h.fileOf(name))]);
+      await verify(
+        createDirectoryStore(join(server.dataDir, 'snapshots', 'local-1')),
+        `000000000000/${basename(await h.fileOf(name))}`,
+        snap.checksum,
+      );
+      expect((await server.call('DELETE', `/v1/snapshots/${name}`)).status).toBe(200);
+      await h.dropDatabase(source);
+      await server.call('DELETE', `/v1/instances/${inst}`);
+    },
+  );
 
   it('names the missing snapshot and refuses a database that does not exist', async () => {
     expect((await h.get('/v1/snapshots/nope')).status).toBe(404);

@@ -146,3 +146,27 @@ export async function updateSnapshot(
 export async function deleteSnapshot(db: Db, id: string): Promise<void> {
   await db.query('DELETE FROM snapshots WHERE id = $1', [id]);
 }
+
+/**
+ * Marks a snapshot available with the file one attempt wrote; false when
+ * another attempt (a retried task) finished first, whose file stays.
+ */
+export async function completeSnapshot(
+  db: Db,
+  p: Readonly<{
+    id: string;
+    location: string;
+    sizeBytes: number;
+    checksum: string;
+    compression: Compression;
+    keyArn: string;
+  }>,
+): Promise<boolean> {
+  const r = await db.query(
+    `UPDATE snapshots SET status = 'available', status_reason = NULL, progress = 100, location = $2,
+       size_bytes = $3, checksum = $4, compression = $5, key_arn = $6, updated_at = now()
+     WHERE id = $1 AND status = 'creating'`,
+    [p.id, p.location, p.sizeBytes, p.checksum, p.compression, p.keyArn],
+  );
+  return r.rowCount === 1;
+}

@@ -3,6 +3,8 @@ import { access, constants, readdir } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { promisify } from 'node:util';
+import mysql from 'mysql2/promise';
+import pg from 'pg';
 import type { EngineName } from '../engines/admin/index.js';
 import { DbplaneError } from '../errors/index.js';
 
@@ -182,4 +184,51 @@ export async function startLoad(engine: EngineName, adminUrl: string, database: 
         ];
   const { child, done } = start(program, args, envOf(engine, t), 'write');
   return { stream: child.stdin as Writable, done } satisfies Running<Writable>;
+}
+
+/**
+ * Roughly how many bytes a dump of `database` reads (its tables' data, no
+ * indexes), for progress; undefined when the server does not say.
+ */
+export async function estimateDumpBytes(
+  engine: EngineName,
+  adminUrl: string,
+  database: string,
+): Promise<number | undefined> {
+  try {
+    if (engine === 'postgres') {
+      const url = new URL(adminUrl);
+      url.pathname = `/${encodeURIComponent(database)}`;
+      const client = new pg.Client({ connectionString: url.toString(), connectionTimeoutMillis: 5000 });
+      await client.connect();
+      try {
+        const r = await client.query<{ n: string }>(
+          `SELECT coalesce(sum(pg_table_size(c.oid)), 0)::text AS n FROM pg_class c
+           JOIN pg_namespace s ON s.oid = c.relnamespace
+           WHERE c.relkind IN ('r', 'm') AND s.nspname NOT IN ('pg_catalog', 'information_schema')`,
+        );
+        return Number(r.rows[0]?.n ?? 0);
+      } finally {
+        await client.end();
+      }
+    }
+    const conn = await mysql.createConnection({ uri: adminUrl, connectTimeout: 5000 });
+    try {
+      const [rows] = await conn.query(
+        'SELECT coalesce(sum(data_length), 0) AS n FROM information_schema.tables WHERE table_schema = ?',
+        [database],
+      );
+      return Number((rows as { n: unknown }[])[0]?.n ?? 0);
+    } finally {
+      await conn.end();
+    }
+  } catch {
+    return undefined;
+  }
+}
+
+/** Percent done of a dump: 5 once it runs, up to 95 while bytes come, 100 only once stored. */
+export function dumpProgress(read: number, estimate: number | undefined): number {
+  if (estimate === undefined || estimate <= 0) return 5;
+  return 5 + Math.floor(90 * Math.min(1, read / estimate));
 }
