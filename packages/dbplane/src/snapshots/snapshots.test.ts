@@ -416,6 +416,36 @@ describe('logical snapshots', () => {
     },
   );
 
+  it(
+    "marks a snapshot failed with the dump tool's error, and keeps no file, when the dump fails",
+    LONG,
+    async () => {
+      const inst = await h.instance(postgres);
+      const source = await h.database(postgres, inst);
+      const admin = await connectAdmin('postgres', postgres.url());
+      await admin.dropDatabase(source); // gone behind dbplane's back
+      await admin.close();
+      const name = unique('broken').replaceAll('_', '-');
+      expect((await server.call('POST', '/v1/snapshots', { name, database: source })).status).toBe(202);
+      const snap = await h.poll(`/v1/snapshots/${name}`, 'status', 'failed');
+      expect(snap.statusReason).toMatch(
+        new RegExp(`^Dbplane.ToolFailed: pg_dump failed: .*${source}.*does not exist`),
+      );
+      expect(snap).toMatchObject({ sizeBytes: null, checksum: null });
+      const dir = join(server.dataDir, 'snapshots', 'local-1', '000000000000');
+      const id = (await server.pool.query<{ id: string }>('SELECT id FROM snapshots WHERE name = $1', [name]))
+        .rows[0]?.id;
+      expect((await readdir(dir).catch(() => [])).filter((f) => f.startsWith(`${id}`))).toEqual([]);
+      const restore = await server.call('POST', `/v1/snapshots/${name}/restore`, {
+        databaseName: unique('never'),
+      });
+      expect(restore.status).toBe(409);
+      expect((await server.call('DELETE', `/v1/snapshots/${name}`)).status).toBe(200);
+      await h.dropDatabase(source);
+      await server.call('DELETE', `/v1/instances/${inst}`);
+    },
+  );
+
   it('names the missing snapshot and refuses a database that does not exist', async () => {
     expect((await h.get('/v1/snapshots/nope')).status).toBe(404);
     const res = await server.call('POST', '/v1/snapshots', { name: 'x1', database: 'missing_db' });
