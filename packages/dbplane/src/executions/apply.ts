@@ -72,7 +72,6 @@ export async function applyStep(
 ): Promise<Applied & { lastEventId: number }> {
   const applied: Applied = { tasks: 0, timers: 0, activities: [] };
   for (const command of result.commands) await applyCommand(tx, execution, command, applied);
-  await sql.insertEvents(tx, execution.arn, result.events);
   await writeLogs(tx, {
     executionArn: execution.arn,
     stateMachineArn: execution.stateMachineArn,
@@ -84,6 +83,7 @@ export async function applyStep(
     arn: execution.arn,
     engineState: result.state,
     lastEventId,
+    events: result.events,
     final: applied.final,
   });
   if (applied.final !== undefined)

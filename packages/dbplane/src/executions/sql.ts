@@ -110,27 +110,31 @@ export async function saveProgress(
     arn: string;
     engineState: unknown;
     lastEventId: number;
+    /** The step's history events, appended in the same statement. */
+    events: readonly HistoryEvent[];
     final?: { status: FinalStatus; output: unknown; error: string | null; cause: string | null } | undefined;
   }>,
 ): Promise<ExecutionRow | undefined> {
+  const events = JSON.stringify(p.events);
   if (p.final === undefined) {
-    await db.query('UPDATE executions SET engine_state = $2, last_event_id = $3 WHERE arn = $1', [
-      p.arn,
-      JSON.stringify(p.engineState),
-      p.lastEventId,
-    ]);
+    await db.query(
+      `WITH ev AS (${APPEND_EVENTS}) UPDATE executions SET engine_state = $2, last_event_id = $3 WHERE arn = $1`,
+      [p.arn, JSON.stringify(p.engineState), p.lastEventId, events],
+    );
     return undefined;
   }
-  // the final write also drops the execution's pending tasks and inbox rows, in one round trip
+  // the final write also drops the execution's pending tasks and inbox rows: one round trip in all
   const r = await db.query<ExecutionRow>(
-    `WITH t AS (DELETE FROM execution_tasks WHERE execution_arn = $1),
+    `WITH ev AS (${APPEND_EVENTS}),
+          t AS (DELETE FROM execution_tasks WHERE execution_arn = $1),
           i AS (DELETE FROM execution_inbox WHERE execution_arn = $1)
-     UPDATE executions SET engine_state = $2, last_event_id = $3, status = $4, output = $5, error = $6, cause = $7,
+     UPDATE executions SET engine_state = $2, last_event_id = $3, status = $5, output = $6, error = $7, cause = $8,
        stop_date = now() WHERE arn = $1 RETURNING *`,
     [
       p.arn,
       JSON.stringify(p.engineState),
       p.lastEventId,
+      events,
       p.final.status,
       p.final.output === undefined ? null : JSON.stringify(p.final.output),
       p.final.error,
@@ -140,6 +144,10 @@ export async function saveProgress(
   return r.rows[0];
 }
 
+/** Appends the history events in `$4` (a JSON array) to execution `$1`. */
+const APPEND_EVENTS = `INSERT INTO execution_events (execution_arn, id, type, event)
+  SELECT $1, (e->>'id')::int, e->>'type', e FROM jsonb_array_elements($4::jsonb) AS e`;
+
 export async function reopenForRedrive(
   db: Db,
   p: Readonly<{ arn: string; engineState: unknown; lastEventId: number }>,
@@ -148,15 +156,6 @@ export async function reopenForRedrive(
     `UPDATE executions SET status = 'RUNNING', engine_state = $2, last_event_id = $3, output = NULL, error = NULL,
        cause = NULL, stop_date = NULL, redrive_count = redrive_count + 1, redrive_date = now() WHERE arn = $1`,
     [p.arn, JSON.stringify(p.engineState), p.lastEventId],
-  );
-}
-
-export async function insertEvents(db: Db, arn: string, events: readonly HistoryEvent[]): Promise<void> {
-  if (events.length === 0) return;
-  await db.query(
-    `INSERT INTO execution_events (execution_arn, id, type, event)
-     SELECT $1, (e->>'id')::int, e->>'type', e FROM jsonb_array_elements($2::jsonb) AS e`,
-    [arn, JSON.stringify(events)],
   );
 }
 
