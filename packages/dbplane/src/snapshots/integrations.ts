@@ -88,7 +88,7 @@ async function create(deps: Deps, accountId: string, p: Input) {
       if (Date.now() - last < PROGRESS_EVERY_MS) return;
       last = Date.now();
       void sql
-        .updateSnapshot(deps.pool, { id: row.id, sizeBytes: n, progress: dumpProgress(n, estimate) })
+        .reportProgress(deps.pool, { id: row.id, sizeBytes: n, progress: dumpProgress(n, estimate) })
         .catch(() => {});
     },
   });

@@ -296,6 +296,7 @@ describe('logical snapshots', () => {
       expect((await h.get('/v1/snapshots', keyB)).body.snapshots.map((s: { arn: string }) => s.arn)).toEqual([
         snap.arn,
       ]);
+      expect((await h.get(`/v1/snapshots/${encodeURIComponent(snap.arn)}`, keyB)).body.name).toBe(snap.name);
       expect((await h.get(path, keyC)).status).toBe(404);
       expect((await h.get('/v1/snapshots', keyC)).body.snapshots).toEqual([]);
       expect((await server.call('DELETE', path, undefined, keyB)).status).toBe(403);

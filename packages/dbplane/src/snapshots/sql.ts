@@ -112,10 +112,6 @@ export async function updateSnapshot(
     status?: SnapshotStatus;
     statusReason?: string | null;
     progress?: number;
-    sizeBytes?: number;
-    checksum?: string;
-    compression?: Compression;
-    keyArn?: string;
     executionArn?: string;
     sharedWith?: string[];
   }>,
@@ -123,20 +119,14 @@ export async function updateSnapshot(
   await db.query(
     `UPDATE snapshots SET status = COALESCE($2, status),
        status_reason = CASE WHEN $3 THEN $4 ELSE status_reason END,
-       progress = COALESCE($5, progress), size_bytes = COALESCE($6, size_bytes),
-       checksum = COALESCE($7, checksum), compression = COALESCE($8, compression),
-       key_arn = COALESCE($9, key_arn), execution_arn = COALESCE($10, execution_arn),
-       shared_with = COALESCE($11, shared_with), updated_at = now() WHERE id = $1`,
+       progress = COALESCE($5, progress), execution_arn = COALESCE($6, execution_arn),
+       shared_with = COALESCE($7, shared_with), updated_at = now() WHERE id = $1`,
     [
       p.id,
       p.status ?? null,
       p.statusReason !== undefined,
       p.statusReason ?? null,
       p.progress ?? null,
-      p.sizeBytes ?? null,
-      p.checksum ?? null,
-      p.compression ?? null,
-      p.keyArn ?? null,
       p.executionArn ?? null,
       p.sharedWith ?? null,
     ],
@@ -169,4 +159,15 @@ export async function completeSnapshot(
     [p.id, p.location, p.sizeBytes, p.checksum, p.compression, p.keyArn],
   );
   return r.rowCount === 1;
+}
+
+/** Progress of a dump; a no-op once the snapshot is no longer being created (a late report loses). */
+export async function reportProgress(
+  db: Db,
+  p: Readonly<{ id: string; sizeBytes: number; progress: number }>,
+): Promise<void> {
+  await db.query(
+    `UPDATE snapshots SET size_bytes = $2, progress = $3, updated_at = now() WHERE id = $1 AND status = 'creating'`,
+    [p.id, p.sizeBytes, p.progress],
+  );
 }
