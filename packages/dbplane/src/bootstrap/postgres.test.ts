@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, describe, expect, inject, it } from 'vitest';
+import { clientConfig } from '../engines/admin/pg-config.js';
 import { applyBootstrap, type PasswordSource, type PgBootstrapSpec, planBootstrap } from './index.js';
 import { pgPasswordMatches } from './passwords.js';
-import { clientConfig } from './postgres/connect.js';
 
 /**
  * Integration tests against the machine's PostgreSQL (slow: real servers).

@@ -1,37 +1,14 @@
 import pg from 'pg';
+import { clientConfig } from '../../engines/admin/pg-config.js';
 
 /**
  * Connections for the PostgreSQL planner and applier: the admin connection,
  * and one to each database the spec reaches into.
  */
 
-/**
- * The client settings of `url`, for `database` instead of the URL's when
- * given. Built by hand rather than by rewriting the URL's path: pg decodes
- * the path with decodeURI, which leaves `;`, `/`, `?`... of a database name
- * encoded.
- */
-export function clientConfig(url: string, database?: string): pg.ClientConfig {
-  const u = new URL(url);
-  const q = u.searchParams;
-  const sslmode = q.get('sslmode');
-  const config: pg.ClientConfig = {
-    host: q.get('host') ?? decodeURIComponent(u.hostname),
-    port: u.port === '' ? 5432 : Number(u.port),
-    database: database ?? (decodeURIComponent(u.pathname.slice(1)) || undefined),
-    connectionTimeoutMillis: 10_000,
-    application_name: 'dbplane-bootstrap',
-  };
-  if (u.username !== '') config.user = decodeURIComponent(u.username);
-  if (u.password !== '') config.password = decodeURIComponent(u.password);
-  if (sslmode !== null && sslmode !== 'disable')
-    config.ssl = { rejectUnauthorized: sslmode === 'verify-full' };
-  return config;
-}
-
 /** Opens a client to `url` (`database` instead of the URL's when given). */
 export async function openClient(url: string, database?: string): Promise<pg.Client> {
-  const client = new pg.Client(clientConfig(url, database));
+  const client = new pg.Client(clientConfig(url, database, 'dbplane-bootstrap'));
   client.on('error', () => {});
   await client.connect();
   return client;

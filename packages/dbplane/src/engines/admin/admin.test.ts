@@ -101,6 +101,8 @@ describe.each(engines)('engine admin: %s', (engine, url, available) => {
         created: true,
       });
       expect(await admin.loginExists(name)).toBe(true);
+      // reaching into the database by its name (PostgreSQL connects to it) works for these names too
+      await admin.grantDatabase({ database: name, login: name });
     }
     expect(await admin.databaseExists(engine === 'postgres' ? 'postgres' : 'mysql')).toBe(true);
   });

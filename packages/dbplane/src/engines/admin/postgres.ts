@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { clientConfig } from './pg-config.js';
 import type { EngineAdmin } from './types.js';
 
 /**
@@ -11,15 +12,13 @@ import type { EngineAdmin } from './types.js';
  * await admin.putLogin({ name: 'app', password: 's3cret' });
  */
 export async function connectPostgresAdmin(url: string): Promise<EngineAdmin> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
+  const client = new pg.Client(clientConfig(url));
   client.on('error', () => {});
   await client.connect();
   const id = (name: string) => client.escapeIdentifier(name);
   const exists = async (sql: string, name: string) => ((await client.query(sql, [name])).rowCount ?? 0) > 0;
   const inDatabase = async (database: string, fn: (c: pg.Client) => Promise<void>) => {
-    const target = new URL(url);
-    target.pathname = `/${encodeURIComponent(database)}`;
-    const c = new pg.Client({ connectionString: target.toString(), connectionTimeoutMillis: 10_000 });
+    const c = new pg.Client(clientConfig(url, database));
     await c.connect();
     try {
       await fn(c);
