@@ -86,13 +86,17 @@ export function createWorkerPool() {
     });
     worker.ready.catch(() => {});
     child.once('exit', () => workers.delete(worker));
+    // a failed send is reported to its callback; this keeps a dying worker's errors from crashing the server
+    child.on('error', () => {});
     workers.add(worker);
     return worker;
   };
 
   const acquire = (spec: RunSpec): Worker => {
     for (const w of workers) {
-      if (w.key === spec.key && !w.busy && w.child.exitCode === null) return w;
+      // a worker killed after an error stays in the set until its exit event: never hand it out
+      if (w.key === spec.key && !w.busy && w.child.exitCode === null && !w.child.killed && w.child.connected)
+        return w;
     }
     return spawnWorker(spec);
   };
@@ -148,11 +152,13 @@ export function createWorkerPool() {
       );
       worker.child.on('message', onMessage);
       worker.child.once('exit', onExit);
-      worker.child.send({
-        id,
-        event,
-        context: { ...context, deadline: Date.now() + spec.timeoutSeconds * 1000 },
-      });
+      worker.child.send(
+        { id, event, context: { ...context, deadline: Date.now() + spec.timeoutSeconds * 1000 } },
+        (err) => {
+          if (err)
+            fail('Runtime.ExitError', `the function's process could not be reached: ${err.message}`, true);
+        },
+      );
     });
 
   return {
