@@ -30,9 +30,8 @@ import {
   planBootstrap,
 } from '../packages/dbplane/src/bootstrap/index.js';
 import { removeDir, startNodeProcess } from '../packages/dbplane/src/test-support/node-process.js';
-import { type Bench, percentile } from './lib.js';
+import { ADMIN_URL, admin, type Bench, type Call, client, percentile } from './lib.js';
 
-const ADMIN_URL = process.env.DBPLANE_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const ROLES = 100;
 const DATABASES = 20;
 const GRANTS_PER_DATABASE = 50;
@@ -100,30 +99,6 @@ async function cleanUp(sfx: string): Promise<void> {
   } finally {
     await c.end();
   }
-}
-
-type Call = (method: string, path: string, body?: unknown) => Promise<{ status: number; body: any }>;
-
-async function admin(sql: string): Promise<void> {
-  const c = new pg.Client({ connectionString: ADMIN_URL });
-  await c.connect();
-  try {
-    await c.query(sql);
-  } finally {
-    await c.end();
-  }
-}
-
-function client(url: string, key: string): Call {
-  return async (method, path, body) => {
-    const res = await fetch(`${url}${path}`, {
-      method,
-      headers: { 'x-api-key': key, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? null : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, body: text === '' ? undefined : JSON.parse(text) };
-  };
 }
 
 /** PUT the spec, then poll (10 ms) until a drift check newer than `after` is converged; ms from PUT. */

@@ -18,20 +18,9 @@ import {
   removeDir,
   startNodeProcess,
 } from '../packages/dbplane/src/test-support/node-process.js';
-import { type Bench, percentile } from './lib.js';
+import { ADMIN_URL, admin, type Bench, percentile } from './lib.js';
 
-const ADMIN_URL = process.env.DBPLANE_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const CHAIN = 20;
-
-async function admin(sql: string): Promise<void> {
-  const c = new pg.Client({ connectionString: ADMIN_URL });
-  await c.connect();
-  try {
-    await c.query(sql);
-  } finally {
-    await c.end();
-  }
-}
 
 function chain(): unknown {
   const states: Record<string, unknown> = {};

@@ -9,21 +9,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { startNodeProcess } from '../packages/dbplane/src/test-support/node-process.js';
-import { type Bench, percentile } from './lib.js';
-
-const ADMIN_URL = process.env.DBPLANE_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-
-async function admin(sql: string): Promise<void> {
-  const c = new pg.Client({ connectionString: ADMIN_URL });
-  await c.connect();
-  try {
-    await c.query(sql);
-  } finally {
-    await c.end();
-  }
-}
+import { ADMIN_URL, admin, type Bench, percentile } from './lib.js';
 
 export const run: Bench = async ({ quick, emit }) => {
   const name = `dbplane_bench_${randomBytes(4).toString('hex')}`;

@@ -16,43 +16,18 @@
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import pg from 'pg';
 import {
   type NodeProcess,
   removeDir,
   startNodeProcess,
 } from '../packages/dbplane/src/test-support/node-process.js';
-import { type Bench, percentile } from './lib.js';
+import { ADMIN_URL, admin, type Bench, type Call, client, percentile } from './lib.js';
 
-const ADMIN_URL = process.env.DBPLANE_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const MYSQL_URL = process.env.DBPLANE_BENCH_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306';
 const POLL_MS = 10;
 const LIMIT_MS = 5 * 60_000;
 
-type Call = (method: string, path: string, body?: unknown) => Promise<{ status: number; body: any }>;
 type Emit = Parameters<Bench>[0]['emit'];
-
-async function admin(sql: string): Promise<void> {
-  const c = new pg.Client({ connectionString: ADMIN_URL });
-  await c.connect();
-  try {
-    await c.query(sql);
-  } finally {
-    await c.end();
-  }
-}
-
-function client(url: string, key: string): Call {
-  return async (method, path, body) => {
-    const res = await fetch(`${url}${path}`, {
-      method,
-      headers: { 'x-api-key': key, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? null : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, body: text === '' ? undefined : JSON.parse(text) };
-  };
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
