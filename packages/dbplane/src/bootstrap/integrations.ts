@@ -1,6 +1,6 @@
 import type { EventsService } from '../bus/events-service.js';
-import { asOutcome } from '../databases/outcome.js';
 import { DbplaneError } from '../errors/index.js';
+import { asOutcome } from '../executions/outcome.js';
 import type { TaskRegistry } from '../executions/registry.js';
 import type { ExecutionsService } from '../executions/service.js';
 import type { Instance } from '../instances/types.js';

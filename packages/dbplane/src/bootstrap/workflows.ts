@@ -4,10 +4,11 @@
  * idempotent under retry. Task outputs carry changes with passwords as `'***'`.
  */
 
+import { TRANSIENT_ERRORS } from '../executions/outcome.js';
+
 const PREFIX = 'arn:dbplane:states:::bootstrap';
-const transient = ['Dbplane.Transient', 'Dbplane.InstanceNotReady', 'Dbplane.InstanceOnAnotherNode'];
 const retry = [
-  { ErrorEquals: transient, IntervalSeconds: 1, MaxAttempts: 6, BackoffRate: 2, MaxDelaySeconds: 20 },
+  { ErrorEquals: TRANSIENT_ERRORS, IntervalSeconds: 1, MaxAttempts: 6, BackoffRate: 2, MaxDelaySeconds: 20 },
 ];
 const recordFailure = [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'RecordFailure' }];
 const task = (action: string, parameters: Record<string, string>, next: string, resultPath: string) => ({

@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { connectAdmin, type EngineAdmin, type EngineName } from '../engines/admin/index.js';
 import { NotFoundError } from '../errors/index.js';
+import { asOutcome } from '../executions/outcome.js';
 import type { TaskRegistry } from '../executions/registry.js';
 import type { ExecutionsService } from '../executions/service.js';
 import type { InstanceAccess } from '../instances/access.js';
 import type { CredentialStore, Instance } from '../instances/types.js';
 import { type Db, type Pool, withTransaction } from '../store/db.js';
 import type { EnvironmentsService } from './environments.js';
-import { asOutcome } from './outcome.js';
 import * as sql from './sql.js';
 import { type DatabaseCredentials, DEPROVISION_MACHINE } from './types.js';
 

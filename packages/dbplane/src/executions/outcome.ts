@@ -1,5 +1,16 @@
 import { DbplaneError } from '../errors/index.js';
-import type { TaskOutcome } from '../executions/registry.js';
+import type { TaskOutcome } from './registry.js';
+
+/**
+ * The ASL error names of failures a retry may cure (an instance still
+ * starting, one run by another node, a connection refused): the built-in
+ * workflows name them in their Retry policies.
+ */
+export const TRANSIENT_ERRORS = [
+  'Dbplane.Transient',
+  'Dbplane.InstanceNotReady',
+  'Dbplane.InstanceOnAnotherNode',
+];
 
 const TRANSIENT_CODES = new Set([
   'ECONNREFUSED',

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
-import { asOutcome } from '../databases/outcome.js';
 import type { DatabasesService } from '../databases/service.js';
 import { DbplaneError, NotFoundError } from '../errors/index.js';
+import { asOutcome } from '../executions/outcome.js';
 import type { TaskRegistry } from '../executions/registry.js';
 import type { InstanceAccess } from '../instances/access.js';
 import { DEFAULT_ALIAS, type Keyring } from '../kms/keyring.js';

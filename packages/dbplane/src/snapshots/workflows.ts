@@ -5,9 +5,16 @@
  * Every Task is idempotent under retry.
  */
 
-const transient = ['Dbplane.Transient', 'Dbplane.InstanceNotReady', 'Dbplane.InstanceOnAnotherNode'];
+import { TRANSIENT_ERRORS } from '../executions/outcome.js';
+
 const retry = [
-  { ErrorEquals: transient, IntervalSeconds: 1, MaxAttempts: 8, BackoffRate: 1.5, MaxDelaySeconds: 10 },
+  {
+    ErrorEquals: TRANSIENT_ERRORS,
+    IntervalSeconds: 1,
+    MaxAttempts: 8,
+    BackoffRate: 1.5,
+    MaxDelaySeconds: 10,
+  },
 ];
 const catchAll = (next: string) => [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: next }];
 
