@@ -21,6 +21,19 @@ describe('keyring', () => {
     expect(b.unwrap(wrapped)).toEqual(Buffer.alloc(32, 7));
   });
 
+  it("serves another region's keys on the same file: separate keys, that region's ARNs", () => {
+    const a = createKeyring({ dataDir: dir, region: 'local-1' });
+    const b = a.forRegion('eu-2');
+    expect(a.forRegion('local-1')).toBe(a);
+    expect(b.region).toBe('eu-2');
+    const wrapped = b.wrap(DEFAULT_ALIAS, Buffer.alloc(32, 5));
+    expect(wrapped.keyId).not.toBe(a.resolve(DEFAULT_ALIAS));
+    expect(b.describe('000000000000', DEFAULT_ALIAS).arn).toMatch(/^arn:dbplane:kms:eu-2:000000000000:key\//);
+    expect(() => a.unwrap(wrapped)).toThrow(/kms key/);
+    const again = createKeyring({ dataDir: dir, region: 'eu-2' });
+    expect(again.unwrap(wrapped)).toEqual(Buffer.alloc(32, 5));
+  });
+
   it('uses a keyring given by environment without writing a file', () => {
     const env = JSON.stringify({
       'eu-1': [

@@ -43,7 +43,11 @@ export const DEFAULT_ALIAS = 'alias/dbplane/default';
  * const wrapped = ring.wrap(DEFAULT_ALIAS, dataKey);
  * const again = ring.unwrap(wrapped);
  */
-export function createKeyring(opts: { dataDir: string; region: string; fromEnv?: string | undefined }) {
+export function createKeyring(opts: {
+  dataDir: string;
+  region: string;
+  fromEnv?: string | undefined;
+}): Keyring {
   const file = join(opts.dataDir, 'keyring.json');
   const read = (): KeyringFile =>
     opts.fromEnv !== undefined && opts.fromEnv !== ''
@@ -113,7 +117,7 @@ export function createKeyring(opts: { dataDir: string; region: string; fromEnv?:
     if (v === undefined) throw new NotFoundError('kms key version', `${k.id}:${version}`);
     return Buffer.from(v.material, 'base64');
   };
-  return {
+  const self: Keyring = {
     /** Lists the region's keys (creating the default key on first use). */
     list: (accountId: string): KmsKey[] => {
       find(DEFAULT_ALIAS);
@@ -156,7 +160,28 @@ export function createKeyring(opts: { dataDir: string; region: string; fromEnv?:
     reload: () => {
       ring = read();
     },
+    /** The region this keyring serves (part of its keys' ARNs). */
+    region: opts.region,
+    /**
+     * The keyring of another region, on the same file (a cross-region copy
+     * wraps its data key with the destination region's key).
+     */
+    forRegion: (region: string): Keyring =>
+      region === opts.region ? self : createKeyring({ ...opts, region }),
   };
+  return self;
 }
 
-export type Keyring = ReturnType<typeof createKeyring>;
+/** A keyring of one region (see `createKeyring`). */
+export interface Keyring {
+  list(accountId: string): KmsKey[];
+  describe(accountId: string, ref: string): KmsKey;
+  resolve(ref: string): string;
+  create(accountId: string, p: { alias?: string | null; description?: string }): KmsKey;
+  rotate(accountId: string, ref: string): KmsKey;
+  wrap(ref: string, dataKey: Buffer): WrappedKey;
+  unwrap(w: WrappedKey): Buffer;
+  reload(): void;
+  region: string;
+  forRegion(region: string): Keyring;
+}

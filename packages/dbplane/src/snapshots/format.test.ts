@@ -1,10 +1,21 @@
+import { createCipheriv, randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createKeyring, DEFAULT_ALIAS } from '../kms/keyring.js';
-import { defaultCompression, open, seal, verify } from './format.js';
+import { DEFAULT_CHUNK_BYTES } from './chunks.js';
+import {
+  defaultCompression,
+  filePrefix,
+  open,
+  openCompressed,
+  readFileInfo,
+  seal,
+  verify,
+} from './format.js';
 import { createDirectoryStore } from './store.js';
 import { dumpProgress, locateTool } from './tools.js';
 
@@ -94,5 +105,85 @@ describe('dump progress', () => {
     expect(dumpProgress(5000, 1000)).toBe(95);
     expect(dumpProgress(5000, undefined)).toBe(5);
     expect(dumpProgress(5000, 0)).toBe(5);
+  });
+});
+
+describe('the chunked file (version 2) and version 1 files', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'dbplane-snapv2-'));
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+  const store = createDirectoryStore(join(dir, 'store'));
+  const keyring = createKeyring({ dataDir: dir, region: 'local-1' });
+  // incompressible, so the compressed body spans several 1 MiB chunks
+  const dump = randomBytes(2 * DEFAULT_CHUNK_BYTES + 12_345);
+  const sealed = await seal({
+    source: Readable.from([dump]),
+    store,
+    key: 'a/big.snap',
+    keyring,
+    keyRef: DEFAULT_ALIAS,
+    compression: 'gzip',
+  });
+  const file = join(dir, 'store', 'a/big.snap');
+  const whole = await readFile(file);
+  const compressed = await text((await openCompressed(store, 'a/big.snap', keyring)).stream);
+
+  it('round-trips, and reads the compressed body from any offset (a copy resumes there)', async () => {
+    expect(sealed.sizeBytes).toBe(whole.length);
+    expect((await text(await open(store, 'a/big.snap', keyring))).equals(dump)).toBe(true);
+    const info = await readFileInfo(store, 'a/big.snap');
+    expect(info.header.v).toBe(2);
+    expect(info.plainBytes).toBe(compressed.length);
+    expect(compressed.length).toBeGreaterThan(2 * DEFAULT_CHUNK_BYTES);
+    for (const from of [1, DEFAULT_CHUNK_BYTES, DEFAULT_CHUNK_BYTES + 7, compressed.length - 3]) {
+      const tail = await text((await openCompressed(store, 'a/big.snap', keyring, from)).stream);
+      expect(tail.equals(compressed.subarray(from))).toBe(true);
+    }
+  });
+
+  it('refuses a file cut at a chunk boundary and chunks swapped', async () => {
+    const info = await readFileInfo(store, 'a/big.snap');
+    const record = DEFAULT_CHUNK_BYTES + 16;
+    await writeFile(join(dir, 'store', 'a/cut.snap'), whole.subarray(0, info.bodyStart + 2 * record));
+    await expect(text(await open(store, 'a/cut.snap', keyring))).rejects.toThrow();
+    const a = whole.subarray(info.bodyStart, info.bodyStart + record);
+    const b = whole.subarray(info.bodyStart + record, info.bodyStart + 2 * record);
+    const swapped = Buffer.concat([
+      whole.subarray(0, info.bodyStart),
+      b,
+      a,
+      whole.subarray(info.bodyStart + 2 * record),
+    ]);
+    await writeFile(join(dir, 'store', 'a/swapped.snap'), swapped);
+    await expect(text(await open(store, 'a/swapped.snap', keyring))).rejects.toThrow();
+  });
+
+  it('still opens a version 1 file (one GCM tag over the whole body), also from an offset', async () => {
+    const dataKey = randomBytes(32);
+    const wrapped = keyring.wrap(DEFAULT_ALIAS, dataKey);
+    const iv = randomBytes(12);
+    const header = Buffer.from(
+      JSON.stringify({
+        v: 1,
+        compression: 'gzip',
+        keyId: wrapped.keyId,
+        keyVersion: wrapped.keyVersion,
+        wrappedKey: wrapped.blob.toString('base64'),
+        iv: iv.toString('base64'),
+      }),
+    );
+    const plain = Buffer.from('CREATE TABLE old (x int);\n'.repeat(1000));
+    const body = gzipSync(plain);
+    const c = createCipheriv('aes-256-gcm', dataKey, iv);
+    c.setAAD(header);
+    const cipher = Buffer.concat([c.update(body), c.final(), c.getAuthTag()]);
+    await writeFile(join(dir, 'store', 'a/v1.snap'), Buffer.concat([filePrefix(header), cipher]));
+    expect((await text(await open(store, 'a/v1.snap', keyring))).equals(plain)).toBe(true);
+    const tail = await text((await openCompressed(store, 'a/v1.snap', keyring, 10)).stream);
+    expect(tail.equals(body.subarray(10))).toBe(true);
+  });
+
+  it('an empty dump is one empty final chunk', async () => {
+    await seal({ source: Readable.from([]), store, key: 'a/empty.snap', keyring, keyRef: DEFAULT_ALIAS });
+    expect((await text(await open(store, 'a/empty.snap', keyring))).length).toBe(0);
   });
 });

@@ -1,30 +1,34 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
-import type { Readable, Transform } from 'node:stream';
+import { createDecipheriv, createHash } from 'node:crypto';
+import { Readable, type Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import * as zlib from 'node:zlib';
 import { DbplaneError } from '../errors/index.js';
 import type { Keyring } from '../kms/keyring.js';
+import {
+  type ChunkKey,
+  chunkCount,
+  dataKeyOf,
+  type Header,
+  newHeader,
+  openChunk,
+  plainLengthOf,
+  sealChunk,
+  TAG_BYTES,
+} from './chunks.js';
 import type { SnapshotStore } from './store.js';
 import type { Compression } from './types.js';
 
 /**
  * The snapshot file: `DBPSNAP1`, a 4-byte header length, a JSON header
- * (compression, the wrapped data key, the IV), the AES-256-GCM ciphertext of
- * the compressed dump (the header is its additional data), the 16-byte tag.
- * The header carries all a restore needs besides the region key, so a file
- * can be copied to another store as it is.
+ * (version, compression, the wrapped data key, the IV), then the body.
+ * Version 2 (written now): the compressed dump in chunks, each sealed with
+ * AES-256-GCM on its own (`chunks.ts`). Version 1 (still read): one
+ * AES-256-GCM ciphertext of the whole compressed dump (the header is its
+ * additional data), then its 16-byte tag. The header carries all a restore
+ * needs besides the region key, so a file can be copied to another store as
+ * it is.
  */
 const MAGIC = Buffer.from('DBPSNAP1');
-const TAG_BYTES = 16;
-
-interface Header {
-  v: 1;
-  compression: Compression;
-  keyId: string;
-  keyVersion: number;
-  wrappedKey: string;
-  iv: string;
-}
 
 /** zstd when this Node has it (`zlib.createZstdCompress`, Node ≥ 22.15), else gzip. */
 export function defaultCompression(): Compression {
@@ -46,6 +50,29 @@ export interface Sealed {
   keyId: string;
 }
 
+/** The bytes before the body: magic, header length, header. */
+export function filePrefix(headerBytes: Buffer): Buffer {
+  const length = Buffer.alloc(4);
+  length.writeUInt32BE(headerBytes.length);
+  return Buffer.concat([MAGIC, length, headerBytes]);
+}
+
+/** Cuts a stream into chunks of `k`'s size and seals each (the last one flagged). */
+function chunker(k: ChunkKey, chunkBytes: number) {
+  return async function* chunk(input: AsyncIterable<Buffer>) {
+    let pending: Buffer = Buffer.alloc(0);
+    let index = 0;
+    for await (const c of input) {
+      pending = pending.length === 0 ? c : Buffer.concat([pending, c]);
+      while (pending.length > chunkBytes) {
+        yield sealChunk(k, index++, false, pending.subarray(0, chunkBytes));
+        pending = pending.subarray(chunkBytes);
+      }
+    }
+    yield sealChunk(k, index, true, pending);
+  };
+}
+
 /**
  * Streams `source` (a dump) into the store under `key`: compressed, encrypted
  * with a fresh data key wrapped by `keyRef`, hashed as it is written.
@@ -61,22 +88,8 @@ export async function seal(p: {
   onBytes?: (n: number) => void;
 }): Promise<Sealed> {
   const compression = p.compression ?? defaultCompression();
-  const dataKey = randomBytes(32);
-  const wrapped = p.keyring.wrap(p.keyRef, dataKey);
-  const iv = randomBytes(12);
-  const header: Header = {
-    v: 1,
-    compression,
-    keyId: wrapped.keyId,
-    keyVersion: wrapped.keyVersion,
-    wrappedKey: wrapped.blob.toString('base64'),
-    iv: iv.toString('base64'),
-  };
-  const headerBytes = Buffer.from(JSON.stringify(header));
-  const prefix = Buffer.alloc(4);
-  prefix.writeUInt32BE(headerBytes.length);
-  const cipher = createCipheriv('aes-256-gcm', dataKey, iv);
-  cipher.setAAD(headerBytes);
+  const { header, headerBytes, dataKey } = newHeader({ keyring: p.keyring, keyRef: p.keyRef, compression });
+  const k = { dataKey, iv: Buffer.from(header.iv, 'base64'), headerBytes };
   const hash = createHash('sha256');
   let stored = 0;
   let read = 0;
@@ -92,16 +105,15 @@ export async function seal(p: {
         }
       },
       compressor(compression),
-      cipher,
+      chunker(k, header.chunkBytes),
       async function* frame(chunks: AsyncIterable<Buffer>) {
         const emit = (b: Buffer) => {
           hash.update(b);
           stored += b.length;
           return b;
         };
-        yield emit(Buffer.concat([MAGIC, prefix, headerBytes]));
+        yield emit(filePrefix(headerBytes));
         for await (const c of chunks) yield emit(c);
-        yield emit(cipher.getAuthTag());
       },
       out.stream,
     );
@@ -110,7 +122,7 @@ export async function seal(p: {
     await out.abort();
     throw err;
   }
-  return { sizeBytes: stored, checksum: `sha256:${hash.digest('hex')}`, compression, keyId: wrapped.keyId };
+  return { sizeBytes: stored, checksum: `sha256:${hash.digest('hex')}`, compression, keyId: header.keyId };
 }
 
 /** Thrown when the stored bytes do not match the recorded checksum (nothing was decrypted). */
@@ -121,11 +133,16 @@ export function checksumMismatch(key: string, expected: string, actual: string):
   );
 }
 
-/** Hashes the whole stored file and compares it with `checksum` before anything is decrypted. */
-export async function verify(store: SnapshotStore, key: string, checksum: string): Promise<void> {
+/** `sha256:<hex>` of the whole stored file. */
+export async function checksumOf(store: SnapshotStore, key: string): Promise<string> {
   const hash = createHash('sha256');
   for await (const c of store.read(key)) hash.update(c as Buffer);
-  const actual = `sha256:${hash.digest('hex')}`;
+  return `sha256:${hash.digest('hex')}`;
+}
+
+/** Hashes the whole stored file and compares it with `checksum` before anything is decrypted. */
+export async function verify(store: SnapshotStore, key: string, checksum: string): Promise<void> {
+  const actual = await checksumOf(store, key);
   if (actual !== checksum) throw checksumMismatch(key, checksum, actual);
 }
 
@@ -135,31 +152,121 @@ async function readRange(store: SnapshotStore, key: string, start: number, end: 
   return Buffer.concat(parts);
 }
 
-/** The decrypted, decompressed dump of a stored file (verify it first). */
-export async function open(store: SnapshotStore, key: string, keyring: Keyring): Promise<Readable> {
+/** A stored file's header, where its body starts, its size and the length of its (compressed) plaintext. */
+export interface FileInfo {
+  header: Header;
+  headerBytes: Buffer;
+  bodyStart: number;
+  size: number;
+  plainBytes: number;
+}
+
+const formatError = (key: string, why: string) =>
+  new DbplaneError('Dbplane.SnapshotFormat', `snapshot file ${key} ${why}`);
+
+/** Reads and checks the header of a stored file (version 1 or 2). */
+export async function readFileInfo(store: SnapshotStore, key: string): Promise<FileInfo> {
   const size = await store.size(key);
   if (size === undefined)
     throw new DbplaneError('Dbplane.SnapshotFileMissing', `snapshot file ${key} is missing`);
-  const start = await readRange(store, key, 0, MAGIC.length + 3);
-  if (!start.subarray(0, MAGIC.length).equals(MAGIC))
-    throw new DbplaneError('Dbplane.SnapshotFormat', `snapshot file ${key} is not a dbplane snapshot`);
-  const headerLength = start.readUInt32BE(MAGIC.length);
-  const bodyStart = MAGIC.length + 4 + headerLength;
+  const start = await readRange(store, key, 0, Math.min(size, MAGIC.length + 4) - 1);
+  if (start.length < MAGIC.length + 4 || !start.subarray(0, MAGIC.length).equals(MAGIC))
+    throw formatError(key, 'is not a dbplane snapshot');
+  const bodyStart = MAGIC.length + 4 + start.readUInt32BE(MAGIC.length);
+  if (bodyStart + TAG_BYTES > size) throw formatError(key, 'is cut short');
   const headerBytes = await readRange(store, key, MAGIC.length + 4, bodyStart - 1);
   const header = JSON.parse(headerBytes.toString('utf8')) as Header;
-  const tag = await readRange(store, key, size - TAG_BYTES, size - 1);
-  const dataKey = keyring.unwrap({
-    keyId: header.keyId,
-    keyVersion: header.keyVersion,
-    blob: Buffer.from(header.wrappedKey, 'base64'),
-  });
-  const decipher = createDecipheriv('aes-256-gcm', dataKey, Buffer.from(header.iv, 'base64'));
-  decipher.setAAD(headerBytes);
+  if (header.v !== 1 && header.v !== 2)
+    throw formatError(key, `has an unknown version ${String((header as { v: unknown }).v)}`);
+  const body = size - bodyStart;
+  const plainBytes = header.v === 1 ? body - TAG_BYTES : plainLengthOf(body, header.chunkBytes);
+  return { header, headerBytes, bodyStart, size, plainBytes };
+}
+
+/** Version 1: one GCM stream; the bytes before `from` are decrypted and dropped (the tag covers them all). */
+function openV1(
+  store: SnapshotStore,
+  key: string,
+  info: FileInfo,
+  dataKey: Buffer,
+  tag: Buffer,
+  from: number,
+) {
+  const decipher = createDecipheriv('aes-256-gcm', dataKey, Buffer.from(info.header.iv, 'base64'));
+  decipher.setAAD(info.headerBytes);
   decipher.setAuthTag(tag);
-  const body = store.read(key, { start: bodyStart, end: size - TAG_BYTES - 1 });
-  const plain = decompressor(header.compression);
-  body.on('error', (err) => plain.destroy(err));
-  decipher.on('error', (err) => plain.destroy(err));
-  body.pipe(decipher).pipe(plain);
+  const body = store.read(key, { start: info.bodyStart, end: info.size - TAG_BYTES - 1 });
+  body.on('error', (err) => decipher.destroy(err));
+  let skip = from;
+  return Readable.from(
+    (async function* plain() {
+      for await (const c of body.pipe(decipher)) {
+        const b = c as Buffer;
+        if (skip >= b.length) skip -= b.length;
+        else {
+          yield b.subarray(skip);
+          skip = 0;
+        }
+      }
+    })(),
+  );
+}
+
+/** Version 2: starts at the chunk holding `from`; every chunk is authenticated on its own. */
+function openV2(store: SnapshotStore, key: string, info: FileInfo, dataKey: Buffer, from: number) {
+  if (info.header.v !== 2) throw new Error('not a version 2 file');
+  const chunkBytes = info.header.chunkBytes;
+  const record = chunkBytes + TAG_BYTES;
+  const chunks = chunkCount(info.plainBytes, chunkBytes);
+  const k = { dataKey, iv: Buffer.from(info.header.iv, 'base64'), headerBytes: info.headerBytes };
+  let index = Math.min(Math.floor(from / chunkBytes), chunks - 1);
+  let skip = from - index * chunkBytes;
+  const body = store.read(key, { start: info.bodyStart + index * record, end: info.size - 1 });
+  return Readable.from(
+    (async function* plain() {
+      let pending: Buffer = Buffer.alloc(0);
+      const open = (sealed: Buffer) => {
+        const out = openChunk(k, index, index === chunks - 1, sealed);
+        index += 1;
+        const part = out.subarray(Math.min(skip, out.length));
+        skip = 0;
+        return part;
+      };
+      for await (const c of body) {
+        pending = pending.length === 0 ? (c as Buffer) : Buffer.concat([pending, c as Buffer]);
+        while (pending.length > record || (pending.length === record && index < chunks - 1)) {
+          yield open(pending.subarray(0, record));
+          pending = pending.subarray(record);
+        }
+      }
+      if (index !== chunks - 1 || pending.length < TAG_BYTES) throw formatError(key, 'is cut short');
+      yield open(pending);
+    })(),
+  );
+}
+
+/**
+ * The decrypted, still compressed body of a stored file from byte `from` of
+ * it (verify the file's checksum first): what a copy re-encrypts as it is.
+ */
+export async function openCompressed(
+  store: SnapshotStore,
+  key: string,
+  keyring: Keyring,
+  from = 0,
+): Promise<{ stream: Readable; info: FileInfo }> {
+  const info = await readFileInfo(store, key);
+  const dataKey = dataKeyOf(keyring, info.header);
+  if (info.header.v === 2) return { stream: openV2(store, key, info, dataKey, from), info };
+  const tag = await readRange(store, key, info.size - TAG_BYTES, info.size - 1);
+  return { stream: openV1(store, key, info, dataKey, tag, from), info };
+}
+
+/** The decrypted, decompressed dump of a stored file (verify it first). */
+export async function open(store: SnapshotStore, key: string, keyring: Keyring): Promise<Readable> {
+  const { stream, info } = await openCompressed(store, key, keyring);
+  const plain = decompressor(info.header.compression);
+  stream.on('error', (err) => plain.destroy(err));
+  stream.pipe(plain);
   return plain;
 }

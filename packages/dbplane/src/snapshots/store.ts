@@ -1,7 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, normalize } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 
 /** A file being written: `commit` makes it visible under its key, `abort` drops it. */
 export interface PendingObject {
@@ -10,9 +12,28 @@ export interface PendingObject {
   abort(): Promise<void>;
 }
 
+/** One part written by a multipart upload, as `complete` needs it. */
+export interface WrittenPart {
+  part: number;
+  etag: string;
+}
+
 /**
- * Where a region keeps snapshot files, by key (`<account>/<snapshot id>.snap`).
- * A directory today; an S3-compatible bucket can implement the same interface.
+ * Writes that survive a crash: a part is durable once `putPart` answers
+ * (writing it again replaces it), and `complete` joins the parts into the
+ * object under `key` (again after a completed upload: a no-op).
+ */
+export interface MultipartWrites {
+  start(key: string): Promise<string>;
+  putPart(key: string, uploadId: string, part: number, body: Buffer): Promise<string>;
+  complete(key: string, uploadId: string, parts: WrittenPart[]): Promise<void>;
+  abort(key: string, uploadId: string): Promise<void>;
+}
+
+/**
+ * Where a region keeps snapshot files, by key (`<account>/<snapshot id>.snap`):
+ * a directory (`createDirectoryStore`) or an S3-compatible bucket
+ * (`createS3Store`), with the same behaviour (`store-contract.test.ts`).
  */
 export interface SnapshotStore {
   /** A new object; nothing is visible under `key` until `commit`. */
@@ -22,10 +43,12 @@ export interface SnapshotStore {
   size(key: string): Promise<number | undefined>;
   /** Idempotent: a missing key is not an error. */
   remove(key: string): Promise<void>;
+  multipart: MultipartWrites;
 }
 
 /**
  * A snapshot store in a directory (`<data-dir>/snapshots/<region>/` by default).
+ * A multipart upload keeps its parts in `<key>.upload-<id>/` until completed.
  *
  * @example
  * const store = createDirectoryStore(join(dataDir, 'snapshots', region));
@@ -37,11 +60,17 @@ export function createDirectoryStore(root: string): SnapshotStore {
     if (rel.startsWith('..') || rel.startsWith('/')) throw new Error(`bad snapshot key "${key}"`);
     return join(root, rel);
   };
+  const uploadDir = (key: string, id: string) => {
+    if (!/^[0-9a-f]{16}$/.test(id)) throw new Error(`bad upload id "${id}"`);
+    return `${file(key)}.upload-${id}`;
+  };
+  const tmpName = (target: string) => `${target}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  const exists = async (path: string) => (await stat(path).catch(() => undefined)) !== undefined;
   return {
     async create(key) {
       const target = file(key);
       await mkdir(dirname(target), { recursive: true, mode: 0o700 });
-      const tmp = `${target}.${process.pid}.${Date.now()}.tmp`;
+      const tmp = tmpName(target);
       const stream = createWriteStream(tmp, { mode: 0o600 });
       return {
         stream,
@@ -52,5 +81,35 @@ export function createDirectoryStore(root: string): SnapshotStore {
     read: (key, range) => createReadStream(file(key), range),
     size: async (key) => (await stat(file(key)).catch(() => undefined))?.size,
     remove: (key) => rm(file(key), { force: true }),
+    multipart: {
+      async start(key) {
+        const id = randomBytes(8).toString('hex');
+        await mkdir(uploadDir(key, id), { recursive: true, mode: 0o700 });
+        return id;
+      },
+      async putPart(key, id, part, body) {
+        const target = join(uploadDir(key, id), `${part}.part`);
+        const tmp = tmpName(target);
+        await writeFile(tmp, body, { mode: 0o600, flush: true });
+        await rename(tmp, target);
+        return `${part}-${body.length}`;
+      },
+      async complete(key, id, parts) {
+        const dir = uploadDir(key, id);
+        const target = file(key);
+        if (!(await exists(dir)) && (await exists(target))) return;
+        const tmp = tmpName(target);
+        const out = createWriteStream(tmp, { mode: 0o600 });
+        const sorted = [...parts].sort((a, b) => a.part - b.part);
+        await pipeline(async function* join() {
+          for (const p of sorted) yield* createReadStream(`${dir}/${p.part}.part`);
+        }, out);
+        await rename(tmp, target);
+        await rm(dir, { recursive: true, force: true });
+      },
+      async abort(key, id) {
+        await rm(uploadDir(key, id), { recursive: true, force: true });
+      },
+    },
   };
 }
