@@ -22,23 +22,20 @@ export interface Matcher {
   readonly size: number;
 }
 
-function ascending(list: readonly number[]): boolean {
-  for (let i = 1; i < list.length; i++) if ((list[i - 1] ?? 0) > (list[i] ?? 0)) return false;
-  return true;
+/** Sorts rule numbers in place: few per event, often nearly in order, so insertion sort beats `sort`. */
+function sortNumbers(list: number[]): void {
+  for (let i = 1; i < list.length; i++) {
+    const v = list[i] as number;
+    let j = i - 1;
+    for (; j >= 0 && (list[j] as number) > v; j--) list[j + 1] = list[j] as number;
+    list[j + 1] = v;
+  }
 }
 
 class CompiledMatcher implements Matcher {
   private readonly rules = new Map<string, readonly Branch[]>();
   private ids: string[] = [];
   private machine: Machine | null = null;
-  private hits = new Uint32Array(0);
-  private serial = 0;
-  private found: number[] = [];
-  private readonly accept = (rule: number): void => {
-    if (this.hits[rule] === this.serial) return;
-    this.hits[rule] = this.serial;
-    this.found.push(rule);
-  };
 
   constructor(private readonly options: PatternOptions) {}
 
@@ -66,22 +63,13 @@ class CompiledMatcher implements Matcher {
   }
 
   match(event: unknown): string[] {
-    const machine = this.machine ?? this.build();
-    if (this.hits.length < this.ids.length) this.hits = new Uint32Array(this.ids.length * 2);
-    this.nextSerial();
-    this.found = [];
-    machine.run(event, this.accept);
-    const found = this.found;
-    if (!ascending(found)) found.sort((a, b) => a - b);
-    return found.map((i) => this.ids[i] ?? '');
-  }
-
-  private nextSerial(): void {
-    this.serial = (this.serial + 1) >>> 0;
-    if (this.serial === 0) {
-      this.hits.fill(0);
-      this.serial = 1;
-    }
+    const found = (this.machine ?? this.build()).run(event);
+    if (found.length > 64) found.sort((a, b) => a - b);
+    else sortNumbers(found);
+    const ids = this.ids;
+    const out: string[] = [];
+    for (const rule of found) out.push(ids[rule] ?? '');
+    return out;
   }
 
   private build(): Machine {

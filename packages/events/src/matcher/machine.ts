@@ -1,139 +1,173 @@
 /**
- * The state machine (the event-ruler idea): each rule branch is a path through
- * states, one step per condition in a fixed order (selective operators first,
- * then the envelope fields `source`, `detail-type`..., then by field path); branches share states
- * while their conditions agree. Matching walks from the start state, following
- * only the transitions the event's values satisfy, so a rule costs nothing
- * unless the event already satisfied the conditions leading to it.
+ * The state machine: branches are added as drafts (draft.ts), packed into one
+ * array of words (program.ts), and matching walks from the start state,
+ * following only the transitions the event's values satisfy, so a rule costs
+ * nothing unless the event already satisfied the conditions leading to it.
+ * Per field, a state looks exact values up in a hash map and judges its other
+ * conditions from a flat table (conditions.ts); a state that only accepts one
+ * rule is never read: `single` answers from a typed array.
  */
-import type { Branch, Condition, Leaf } from '../pattern/types.js';
+import type { Branch, Condition, Leaf, Scalar } from '../pattern/types.js';
+import { Conditions } from './conditions.js';
+import { type Draft, type Group, groupOf, Lists, newDraft, order } from './draft.js';
 import { EventSlots } from './event-slots.js';
-import { FieldIndex } from './field-index.js';
+import { GROUP_HEADER, Program } from './program.js';
 
-interface State {
-  /** Indices of the rules whose branch ends here. */
-  readonly accepts: number[];
-  readonly fields: { readonly path: string; readonly slot: number; readonly index: FieldIndex }[];
-  /** Condition key -> next state, so identical conditions share a state. */
-  readonly next: Map<string, number>;
+function grown(array: Uint32Array<ArrayBuffer>, size: number): Uint32Array<ArrayBuffer> {
+  if (array.length >= size) return array;
+  const next = new Uint32Array(size * 2);
+  next.set(array);
+  return next;
 }
 
-const LEAF_RANK: Record<Leaf['kind'], number> = {
-  exact: 0,
-  'equals-ignore-case': 0,
-  prefix: 1,
-  suffix: 1,
-  cidr: 1,
-  numeric: 1,
-  wildcard: 2,
-  'anything-but': 3,
-  'anything-but-ignore-case': 3,
-  'anything-but-prefix': 3,
-  'anything-but-suffix': 3,
-  'anything-but-wildcard': 3,
-  exists: 3,
-};
-
-/** Selective conditions first (hash lookups before scans), then by path, so branches share states. */
-function rank(c: Condition): number {
-  return Math.max(...c.leaves.map((l) => LEAF_RANK[l.kind]));
-}
-
-/** Envelope fields most rules test and that split events best go first among equals. */
-const ENVELOPE: readonly string[] = ['source', 'detail-type', 'account', 'region', 'resources'];
-
-function envelope(path: string): number {
-  const i = ENVELOPE.indexOf(path);
-  return i < 0 ? ENVELOPE.length : i;
-}
-
-function order(a: Condition, b: Condition): number {
-  const r = rank(a) - rank(b) || envelope(a.path) - envelope(b.path);
-  if (r !== 0) return r;
-  return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
-}
-
-function newState(): State {
-  return { accepts: [], fields: [], next: new Map() };
-}
-
-function fieldIndex(state: State, path: string, slot: number): FieldIndex {
-  const found = state.fields.find((f) => f.path === path);
-  if (found !== undefined) return found.index;
-  const index = new FieldIndex();
-  state.fields.push({ path, slot, index });
-  return index;
-}
-
-/** The compiled states of many rules; add branches, then match flattened events. */
+/** The compiled states of many rules; add branches, then match events. */
 export class Machine {
-  private readonly states: State[] = [newState()];
+  private readonly states: Draft[] = [newDraft()];
+  private readonly program = new Program();
+  private readonly lists = new Lists();
   private readonly event = new EventSlots();
+  /** Conditions other than exact values and `exists`. */
+  private readonly conditions = new Conditions();
+  /** Per state: the rule it accepts when that is all it does, else -1. */
+  private single = new Int32Array(64).fill(-1);
+  /** Per-event stamps (equal to `serial` when set for this event): states seen, rules found. */
   private seen = new Uint32Array(64);
+  private hits = new Uint32Array(64);
   private serial = 0;
   private readonly stack: number[] = [];
-  private accept: (rule: number) => void = () => {};
-  /** Marks a state reached; a state without fields only accepts, so it is settled at once. */
-  private readonly visit = (target: number): void => {
-    if (this.seen[target] === this.serial) return;
-    this.seen[target] = this.serial;
-    const state = this.states[target];
-    if (state !== undefined && state.fields.length === 0) {
-      for (const rule of state.accepts) this.accept(rule);
-      return;
-    }
-    this.stack.push(target);
-  };
+  private found: number[] = [];
+
+  constructor() {
+    this.program.touch(0);
+  }
 
   /** Adds one branch of rule number `rule`. */
   add(rule: number, branch: Branch): void {
-    const conditions = [...branch].sort(order);
     let current = 0;
-    for (const condition of conditions) {
-      const state = this.states[current] ?? newState();
-      const key = `${condition.path}\u0000${JSON.stringify(condition.leaves)}`;
-      let target = state.next.get(key);
-      if (target === undefined) {
-        target = this.states.length;
-        this.states.push(newState());
-        state.next.set(key, target);
-        const index = fieldIndex(state, condition.path, this.event.slotOf(condition.path));
-        for (const leaf of condition.leaves) index.add(leaf, target);
-      }
-      current = target;
-    }
-    const accepts = this.states[current]?.accepts;
-    if (accepts !== undefined && !accepts.includes(rule)) accepts.push(rule);
+    for (const condition of [...branch].sort(order)) current = this.step(current, condition);
+    const state = this.states[current] as Draft;
+    if (!state.accepts.includes(rule)) state.accepts.push(rule);
+    this.refresh(current);
+    this.hits = grown(this.hits, rule + 1);
   }
 
-  /** Calls `accept` with every rule number whose branch the event satisfies (possibly repeated). */
-  run(event: unknown, accept: (rule: number) => void): void {
+  /** Rule numbers whose branch the event satisfies, each once, in the order found. */
+  run(event: unknown): number[] {
+    this.program.seal(this.states);
     this.event.load(event);
-    this.accept = accept;
     this.begin();
+    this.found = [];
     this.visit(0);
-    for (let id = this.stack.pop(); id !== undefined; id = this.stack.pop()) {
-      const state = this.states[id];
-      if (state === undefined) continue;
-      for (const rule of state.accepts) accept(rule);
-      for (const { slot, index } of state.fields) {
-        const found = this.event.get(slot);
-        if (found === undefined) {
-          for (const t of index.absent) this.visit(t);
-          continue;
-        }
-        for (const t of index.present) this.visit(t);
-        if (!Array.isArray(found)) index.collect(found, this.visit);
-        else for (const v of found) index.collect(v, this.visit);
-      }
+    for (let s = this.stack.pop(); s !== undefined; s = this.stack.pop()) this.runState(s);
+    return this.found;
+  }
+
+  private runState(s: number): void {
+    const code = this.program.code;
+    let i = this.program.offsets[s] as number;
+    const accepts = code[i++] as number;
+    for (const end = i + accepts; i < end; i++) this.accept(code[i] as number);
+    const groups = code[i++] as number;
+    for (let g = 0; g < groups; g++) i = this.runGroup(code, i);
+  }
+
+  /** Runs the group at word `i`; the index of the word after it. */
+  private runGroup(code: Int32Array, i: number): number {
+    const present = code[i + 2] as number;
+    const absent = code[i + 3] as number;
+    const edges = code[i + 4] as number;
+    const start = i + GROUP_HEADER;
+    const next = start + present + absent + 2 * edges;
+    const values = this.event.get(code[i] as number);
+    if (values === undefined) {
+      for (let k = start + present; k < start + present + absent; k++) this.visit(code[k] as number);
+      return next;
     }
+    for (let k = start; k < start + present; k++) this.visit(code[k] as number);
+    const map = code[i + 1] as number;
+    if (map >= 0) this.lookUp(this.program.maps[map] as Map<Scalar, number>, values);
+    for (let k = start + present + absent; k < next; k += 2) {
+      if (this.conditions.holds(code[k] as number, values)) this.visit(code[k + 1] as number);
+    }
+    return next;
+  }
+
+  private lookUp(map: Map<Scalar, number>, values: Scalar | Scalar[]): void {
+    if (!Array.isArray(values)) this.reach(map.get(values));
+    else for (const v of values) this.reach(map.get(v));
+  }
+
+  /** Visits what an exact map entry leads to. */
+  private reach(entry: number | undefined): void {
+    if (entry === undefined) return;
+    if (entry >= 0) this.visit(entry);
+    else for (const t of this.lists.lists[-entry - 1] as number[]) this.visit(t);
+  }
+
+  /** Marks a state reached; a state that only accepts one rule is settled at once. */
+  private visit(target: number): void {
+    const rule = this.single[target] as number;
+    if (rule >= 0) {
+      this.accept(rule);
+      return;
+    }
+    if (this.seen[target] === this.serial) return;
+    this.seen[target] = this.serial;
+    this.stack.push(target);
+  }
+
+  private accept(rule: number): void {
+    if (this.hits[rule] === this.serial) return;
+    this.hits[rule] = this.serial;
+    this.found.push(rule);
+  }
+
+  /** Follows (or creates) the transition of `condition` out of state `from`. */
+  private step(from: number, condition: Condition): number {
+    const state = this.states[from] as Draft;
+    const key = `${condition.path}\u0000${JSON.stringify(condition.leaves)}`;
+    const known = state.next.get(key);
+    if (known !== undefined) return known;
+    const target = this.states.length;
+    this.states.push(newDraft());
+    state.next.set(key, target);
+    this.route(groupOf(state, this.event.slotOf(condition.path)), condition, target);
+    this.refresh(from);
+    this.refresh(target);
+    return target;
+  }
+
+  /** Sends the values satisfying `condition` from a group to `target`. */
+  private route(group: Group, condition: Condition, target: number): void {
+    const rest: Leaf[] = [];
+    for (const leaf of condition.leaves) {
+      if (leaf.kind === 'exact') {
+        group.exact ??= new Map();
+        this.lists.add(group.exact, leaf.value, target);
+      } else if (leaf.kind === 'exists') (leaf.value ? group.present : group.absent).push(target);
+      else rest.push(leaf);
+    }
+    if (rest.length > 0) group.edges.push(this.conditions.add(rest), target);
+  }
+
+  /** Notes that state `id` changed. */
+  private refresh(id: number): void {
+    if (this.single.length <= id) {
+      const next = new Int32Array(this.states.length * 2).fill(-1);
+      next.set(this.single);
+      this.single = next;
+    }
+    const { accepts, groups } = this.states[id] as Draft;
+    this.single[id] = groups.length === 0 && accepts.length === 1 ? (accepts[0] ?? -1) : -1;
+    this.program.touch(id);
   }
 
   private begin(): void {
-    if (this.seen.length < this.states.length) this.seen = new Uint32Array(this.states.length * 2);
+    this.seen = grown(this.seen, this.states.length);
     this.serial = (this.serial + 1) >>> 0;
     if (this.serial === 0) {
       this.seen.fill(0);
+      this.hits.fill(0);
       this.serial = 1;
     }
   }

@@ -1,0 +1,85 @@
+/**
+ * The drafts packed into one Int32Array, a state's words side by side, so that
+ * visiting a state reads a few adjacent cache lines instead of chasing a dozen
+ * small objects through the heap (matching thousands of rules is bound by
+ * memory traffic, not arithmetic). A state at `offsets[s]` is:
+ *
+ *   accepts count, rules..., groups count, then per group:
+ *   slot, exact map number (-1: none), present count, absent count, edge count,
+ *   present targets..., absent targets..., (condition number, target)...
+ *
+ * A changed state is packed again at the end; the whole program is packed
+ * afresh once the words left behind outnumber the live ones.
+ */
+import type { Scalar } from '../pattern/types.js';
+import type { Draft } from './draft.js';
+
+/** Words of a group before its lists: slot, map, present, absent, edges. */
+export const GROUP_HEADER = 5;
+
+export class Program {
+  code = new Int32Array(1024);
+  offsets = new Int32Array(64);
+  /** The exact maps named by groups, numbered in order of packing. */
+  readonly maps: Map<Scalar, number>[] = [];
+  private readonly mapNumbers = new Map<Map<Scalar, number>, number>();
+  private length = 0;
+  private live = 0;
+  private readonly sizes: number[] = [];
+  private readonly dirty = new Set<number>();
+
+  /** Marks a state changed; it is packed again by the next `seal`. */
+  touch(state: number): void {
+    this.dirty.add(state);
+  }
+
+  /** Packs the changed states (or everything, when too many words are dead). */
+  seal(states: readonly Draft[]): void {
+    if (this.dirty.size === 0) return;
+    if (this.offsets.length < states.length) {
+      const offsets = new Int32Array(states.length * 2);
+      offsets.set(this.offsets);
+      this.offsets = offsets;
+    }
+    if (this.length > 2 * this.live + 1024) {
+      [this.length, this.live] = [0, 0];
+      this.sizes.length = 0;
+      for (const [s, state] of states.entries()) this.pack(s, state);
+    } else for (const s of this.dirty) this.pack(s, states[s] as Draft);
+    this.dirty.clear();
+  }
+
+  private pack(s: number, state: Draft): void {
+    const words = this.words(state);
+    this.live += words.length - (this.sizes[s] ?? 0);
+    this.sizes[s] = words.length;
+    if (this.length + words.length > this.code.length) {
+      const code = new Int32Array((this.length + words.length) * 2);
+      code.set(this.code.subarray(0, this.length));
+      this.code = code;
+    }
+    this.code.set(words, this.length);
+    this.offsets[s] = this.length;
+    this.length += words.length;
+  }
+
+  private words(state: Draft): number[] {
+    const out = [state.accepts.length, ...state.accepts, state.groups.length];
+    for (const g of state.groups) {
+      const map = g.exact === null ? -1 : this.mapNumber(g.exact);
+      out.push(g.slot, map, g.present.length, g.absent.length, g.edges.length / 2);
+      out.push(...g.present, ...g.absent, ...g.edges);
+    }
+    return out;
+  }
+
+  private mapNumber(map: Map<Scalar, number>): number {
+    let n = this.mapNumbers.get(map);
+    if (n === undefined) {
+      n = this.maps.length;
+      this.maps.push(map);
+      this.mapNumbers.set(map, n);
+    }
+    return n;
+  }
+}
