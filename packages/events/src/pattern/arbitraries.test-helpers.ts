@@ -92,12 +92,14 @@ const value = fc.oneof(
   { weight: 1, arbitrary: fc.array(eventScalar, { maxLength: 3 }) },
 );
 
-/** An event using the same field names. */
+const nested = fc.record({ d: value, e: value }, { requiredKeys: [] });
+
+/** An event using the same field names (`c` may hold an object or an array of objects). */
 export const event = fc.record(
   {
     a: value,
     b: value,
-    c: fc.oneof(value, fc.record({ d: value, e: value }, { requiredKeys: [] })),
+    c: fc.oneof(value, nested, fc.array(nested, { maxLength: 3 })),
     source: value,
     'c.d': value,
   },
