@@ -90,6 +90,37 @@ export function createInstanceAccess(deps: {
       );
     },
 
+    /** The data directory of a local instance run by this node (a physical snapshot reads it). */
+    async localDataDir(ref: Ref): Promise<string> {
+      const row = await load(deps.pool, ref);
+      if (row.provider !== 'local') throw new Error(`instance "${ref.name}" is not local`);
+      if (row.node_id !== deps.nodeId) throw instanceOnAnotherNode(ref.name, row.node_id);
+      return deps.local.dataDir(row.id);
+    },
+
+    /**
+     * Fills the data directory of a local instance of this node that is still
+     * `creating` (a physical restore, before `instances:localAction` create
+     * starts it); false when it is filled already.
+     */
+    async populateLocal(ref: Ref, fill: (dir: string) => Promise<void>): Promise<boolean> {
+      const row = await load(deps.pool, ref);
+      if (row.provider !== 'local' || row.status !== 'creating')
+        throw new Error(
+          `instance "${ref.name}" is ${row.provider} and ${row.status}; only a new local one can be filled`,
+        );
+      if (row.node_id !== deps.nodeId) throw instanceOnAnotherNode(ref.name, row.node_id);
+      return deps.local.populate(row.id, fill);
+    },
+
+    /** Stops a local instance of this node and deletes its files, keeping its row (a failed restore); idempotent. */
+    async discardLocalFiles(ref: Ref): Promise<void> {
+      const row = await sql.findInstance(deps.pool, ref);
+      if (row === undefined || row.provider !== 'local') return;
+      if (row.node_id !== deps.nodeId) throw instanceOnAnotherNode(ref.name, row.node_id);
+      await deps.local.remove(row.id);
+    },
+
     /** Stops a local instance, deletes its files, its admin secret and its row; idempotent. */
     async removeLocal(ref: Ref): Promise<void> {
       const row = await sql.findInstance(deps.pool, ref);

@@ -96,6 +96,12 @@ export function createInstancesService(deps: InstancesDeps) {
         url?: string | undefined;
         deletionProtection?: boolean | undefined;
         tags?: Record<string, string> | undefined;
+        /**
+         * Local only: the execution (its ARN) of another workflow that fills the
+         * data directory first (a physical snapshot's restore) and then runs
+         * `instances:localAction` create; no lifecycle workflow is started here.
+         */
+        filledByExecution?: string | undefined;
       },
     ): Promise<Instance> {
       if ((await sql.findInstance(tx, p)) !== undefined)
@@ -133,7 +139,9 @@ export function createInstancesService(deps: InstancesDeps) {
         deps.events,
       );
       if (row === undefined) throw new ConflictError(`instance "${p.name}" already exists`);
-      if (p.provider === 'local') await runLocal(tx, row, 'create');
+      if (p.provider === 'local' && p.filledByExecution !== undefined)
+        await sql.updateInstance(tx, { id: row.id, executionArn: p.filledByExecution });
+      else if (p.provider === 'local') await runLocal(tx, row, 'create');
       return toInstance(await load(tx, p));
     },
 

@@ -36,6 +36,7 @@ import { registerRotationIntegrations } from '../secrets/rotation/integrations.j
 import { createRotationService } from '../secrets/rotation/service.js';
 import { createSecretsService } from '../secrets/service.js';
 import { registerSnapshotIntegrations } from '../snapshots/integrations.js';
+import { registerPhysicalSnapshotIntegrations } from '../snapshots/physical-integrations.js';
 import { createSnapshotsService } from '../snapshots/service.js';
 import { createDirectoryStore } from '../snapshots/store.js';
 import { createStateMachinesService } from '../states/service.js';
@@ -135,6 +136,7 @@ export function createServices(deps: ServiceDeps) {
     ...deps,
     store: snapshotStore,
     databases,
+    instances,
     machines,
     executions: runtime.executions,
   });
@@ -203,6 +205,12 @@ export function createServices(deps: ServiceDeps) {
         store: snapshotStore,
         keyring: kms,
         databases,
+        instances: instanceAccess,
+      });
+      registerPhysicalSnapshotIntegrations(runtime.registry, {
+        pool: deps.pool,
+        store: snapshotStore,
+        keyring: kms,
         instances: instanceAccess,
       });
       registerBootstrapIntegrations(runtime.registry, {

@@ -1,6 +1,12 @@
 import type { StateMachinesService } from '../states/service.js';
 import type { Db } from '../store/db.js';
-import { CREATE_SNAPSHOT_MACHINE, RESTORE_SNAPSHOT_MACHINE } from './types.js';
+import { createPhysicalSnapshotDefinition, restoreInstanceSnapshotDefinition } from './physical-workflows.js';
+import {
+  CREATE_PHYSICAL_SNAPSHOT_MACHINE,
+  CREATE_SNAPSHOT_MACHINE,
+  RESTORE_INSTANCE_SNAPSHOT_MACHINE,
+  RESTORE_SNAPSHOT_MACHINE,
+} from './types.js';
 import { createSnapshotDefinition, restoreSnapshotDefinition } from './workflows.js';
 
 const MACHINES = [
@@ -13,6 +19,16 @@ const MACHINES = [
     name: RESTORE_SNAPSHOT_MACHINE,
     definition: restoreSnapshotDefinition,
     description: 'restores a snapshot into a new database',
+  },
+  {
+    name: CREATE_PHYSICAL_SNAPSHOT_MACHINE,
+    definition: createPhysicalSnapshotDefinition,
+    description: 'takes a physical snapshot of a local PostgreSQL instance',
+  },
+  {
+    name: RESTORE_INSTANCE_SNAPSHOT_MACHINE,
+    definition: restoreInstanceSnapshotDefinition,
+    description: 'restores a physical snapshot into a new local instance',
   },
 ];
 

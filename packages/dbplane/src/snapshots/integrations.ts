@@ -68,6 +68,7 @@ async function create(deps: Deps, accountId: string, p: Input) {
   if (row.status !== 'creating') throw new Error(`snapshot "${row.name}" is ${row.status}`);
   if (row.execution_arn === null && p.executionArn !== undefined)
     await sql.updateSnapshot(deps.pool, { id: row.id, executionArn: p.executionArn });
+  if (row.source_database === null) throw new Error(`snapshot "${row.name}" is physical; not a dump`);
   const db = await deps.databases.describe({ accountId, name: row.source_database });
   if (db.status !== 'available' || db.instance === null)
     throw new DbplaneError('Dbplane.Transient', `database "${db.name}" is ${db.status}`, { retryable: true });

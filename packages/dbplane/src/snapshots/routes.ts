@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { Mutate } from '../api/mutation.js';
-import { errorResponses, PageQuery } from '../api/schemas.js';
+import { errorResponses, Name, PageQuery } from '../api/schemas.js';
 import type { App } from '../api/types.js';
 import { DatabaseName } from '../databases/schemas.js';
 import { AccountId, SnapshotName, SnapshotSchema } from './schemas.js';
@@ -14,13 +14,20 @@ const RefParams = Type.Object({ name: Type.String({ minLength: 1, maxLength: 256
 const CreateBody = Type.Object(
   {
     name: SnapshotName,
-    database: Type.String({ minLength: 1, maxLength: 80 }),
+    database: Type.Optional(Type.String({ minLength: 1, maxLength: 80 })),
+    /** A local PostgreSQL instance: a physical snapshot. */
+    instance: Type.Optional(Type.String({ minLength: 1, maxLength: 80 })),
     tags: Type.Optional(Type.Record(Type.String(), Type.String())),
   },
   { additionalProperties: false },
 );
 const RestoreBody = Type.Object(
-  { databaseName: DatabaseName, instance: Type.Optional(Type.String({ minLength: 1, maxLength: 80 })) },
+  {
+    databaseName: Type.Optional(DatabaseName),
+    instance: Type.Optional(Type.String({ minLength: 1, maxLength: 80 })),
+    /** A new local instance, for a physical snapshot. */
+    instanceName: Type.Optional(Name),
+  },
   { additionalProperties: false },
 );
 const ShareBody = Type.Object(
@@ -133,7 +140,8 @@ export function registerSnapshotRoutes(
         body: RestoreBody,
         response: {
           202: Type.Object({
-            database: Type.Ref('Database'),
+            database: Type.Optional(Type.Ref('Database')),
+            instance: Type.Optional(Type.Ref('Instance')),
             snapshot: Type.Ref('Snapshot'),
             executionArn: Type.Union([Type.String(), Type.Null()]),
           }),

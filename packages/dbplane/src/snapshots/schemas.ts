@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { Engine } from '../databases/schemas.js';
-import { Compressions, SnapshotStatuses } from './types.js';
+import { Compressions, SnapshotKinds, SnapshotStatuses } from './types.js';
 
 /** A snapshot name: like AWS's DB snapshot identifiers (letters, digits, hyphens). */
 export const SnapshotName = Type.String({
@@ -20,11 +20,11 @@ export const SnapshotSchema = Type.Object(
     name: Type.String(),
     ownerAccountId: Type.String(),
     source: Type.Object({
-      database: Type.String(),
+      database: nullable(Type.String()),
       engine: Engine,
       instance: nullable(Type.String()),
     }),
-    kind: Type.Literal('logical'),
+    kind: Type.Union(SnapshotKinds.map((k) => Type.Literal(k))),
     status: Type.Union(SnapshotStatuses.map((s) => Type.Literal(s))),
     statusReason: Type.Optional(Type.String()),
     progress: Type.Integer({ minimum: 0, maximum: 100 }),

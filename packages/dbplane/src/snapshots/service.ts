@@ -4,10 +4,13 @@ import type { DatabasesService } from '../databases/service.js';
 import type { Database } from '../databases/types.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../errors/index.js';
 import type { ExecutionsService } from '../executions/service.js';
+import type { InstancesService } from '../instances/service.js';
+import type { Instance } from '../instances/types.js';
 import { decodePageToken, encodePageToken, takePage } from '../paging.js';
 import type { StateMachinesService } from '../states/service.js';
 import type { Db, Pool } from '../store/db.js';
 import { ensureSnapshotBuiltins } from './builtins.js';
+import { checkRestoreTarget, checkSource, requestPhysical, restoreToInstance } from './physical-service.js';
 import * as sql from './sql.js';
 import type { SnapshotStore } from './store.js';
 import { CREATE_SNAPSHOT_MACHINE, RESTORE_SNAPSHOT_MACHINE, type Snapshot } from './types.js';
@@ -34,6 +37,7 @@ export function createSnapshotsService(deps: {
   region: string;
   store: SnapshotStore;
   databases: DatabasesService;
+  instances: InstancesService;
   machines: StateMachinesService;
   executions: ExecutionsService;
 }) {
@@ -53,11 +57,20 @@ export function createSnapshotsService(deps: {
   };
 
   return {
-    /** CreateSnapshot of an available database of the caller's account. */
+    /** CreateSnapshot of an available database (logical) or local PostgreSQL instance (physical) of the caller's account. */
     async create(
       tx: Db,
-      p: Ref & { database: string; tags?: Record<string, string> | undefined },
+      p: Ref & {
+        database?: string | undefined;
+        instance?: string | undefined;
+        tags?: Record<string, string> | undefined;
+      },
     ): Promise<AcceptedSnapshot> {
+      checkSource(p);
+      if (p.database === undefined) {
+        const r = await requestPhysical(tx, deps, { ...p, instance: p.instance ?? '' });
+        return { snapshot: toSnapshot(r.row), newRequest: r.newRequest };
+      }
       const existing = await sql.findOwn(tx, p);
       if (existing !== undefined) {
         if (existing.source_database !== p.database)
@@ -151,21 +164,40 @@ export function createSnapshotsService(deps: {
      * RestoreSnapshot into a new database of the caller's account: requested
      * through the databases domain (status `creating`), on `instance` or, for
      * the owner, the source's instance; the restore workflow does the rest.
+     * A physical snapshot is restored into a new local instance (`instanceName`).
      */
     async restore(
       tx: Db,
-      p: { accountId: string; ref: string; databaseName: string; instance?: string | undefined },
-    ): Promise<{ database: Database; snapshot: Snapshot; executionArn: string | null; newRequest: boolean }> {
+      p: {
+        accountId: string;
+        ref: string;
+        databaseName?: string | undefined;
+        instanceName?: string | undefined;
+        instance?: string | undefined;
+      },
+    ): Promise<{
+      database?: Database;
+      instance?: Instance;
+      snapshot: Snapshot;
+      executionArn: string | null;
+      newRequest: boolean;
+    }> {
       const row = await visible(tx, p);
+      checkRestoreTarget(row, p);
       if (row.status !== 'available')
         throw new ConflictError(
           `snapshot "${row.name}" is ${row.status}; only an available one can be restored`,
         );
+      if (p.instanceName !== undefined) {
+        const r = await restoreToInstance(tx, deps, row, { ...p, instanceName: p.instanceName });
+        return { ...r, snapshot: toSnapshot(row, p.accountId) };
+      }
+      const databaseName = p.databaseName ?? '';
       const instance =
         p.instance ?? (row.account_id === p.accountId ? (row.source_instance ?? undefined) : undefined);
       const accepted = await deps.databases.request(tx, {
         accountId: p.accountId,
-        name: p.databaseName,
+        name: databaseName,
         engine: row.engine,
         instance,
         tags: { 'dbplane:snapshot': row.arn },
@@ -181,8 +213,8 @@ export function createSnapshotsService(deps: {
       const started = await deps.executions.start(tx, {
         accountId: p.accountId,
         stateMachine: RESTORE_SNAPSHOT_MACHINE,
-        name: `restore-${p.databaseName}-${randomUUID().slice(0, 8)}`,
-        input: { snapshotId: row.id, database: p.databaseName },
+        name: `restore-${databaseName}-${randomUUID().slice(0, 8)}`,
+        input: { snapshotId: row.id, database: databaseName },
       });
       return {
         database: accepted.database,

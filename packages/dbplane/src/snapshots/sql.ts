@@ -1,14 +1,15 @@
 import type { EngineName } from '../engines/admin/index.js';
 import type { Db } from '../store/db.js';
-import type { Compression, SnapshotStatus } from './types.js';
+import type { Compression, SnapshotKind, SnapshotStatus } from './types.js';
 
 export interface SnapshotRow {
   id: string;
   account_id: string;
   name: string;
   arn: string;
-  kind: 'logical';
-  source_database: string;
+  kind: SnapshotKind;
+  /** Null for a physical snapshot (its source is an instance). */
+  source_database: string | null;
   engine: EngineName;
   source_instance: string | null;
   status: SnapshotStatus;
@@ -34,7 +35,8 @@ export async function insertSnapshot(
     accountId: string;
     name: string;
     arn: string;
-    sourceDatabase: string;
+    kind?: SnapshotKind;
+    sourceDatabase: string | null;
     engine: EngineName;
     sourceInstance: string | null;
     region: string;
@@ -45,7 +47,7 @@ export async function insertSnapshot(
   const r = await db.query<SnapshotRow>(
     `INSERT INTO snapshots (id, account_id, name, arn, kind, source_database, engine, source_instance,
        status, region, location, tags)
-     VALUES ($1, $2, $3, $4, 'logical', $5, $6, $7, 'creating', $8, $9, $10)
+     VALUES ($1, $2, $3, $4, $11, $5, $6, $7, 'creating', $8, $9, $10)
      ON CONFLICT (account_id, name) DO NOTHING RETURNING *`,
     [
       p.id,
@@ -58,6 +60,7 @@ export async function insertSnapshot(
       p.region,
       p.location,
       JSON.stringify(p.tags),
+      p.kind ?? 'logical',
     ],
   );
   return r.rows[0];

@@ -18,6 +18,10 @@ import type { EngineName } from '../engines/admin/index.js';
 export const SnapshotStatuses = ['creating', 'available', 'failed'] as const;
 export type SnapshotStatus = (typeof SnapshotStatuses)[number];
 
+/** `logical`: a dump of a database; `physical`: a copy of a local PostgreSQL instance's data directory. */
+export const SnapshotKinds = ['logical', 'physical'] as const;
+export type SnapshotKind = (typeof SnapshotKinds)[number];
+
 export const Compressions = ['zstd', 'gzip'] as const;
 export type Compression = (typeof Compressions)[number];
 
@@ -26,8 +30,9 @@ export interface Snapshot {
   name: string;
   /** The owner account (differs from the caller's for a snapshot shared with it). */
   ownerAccountId: string;
-  source: { database: string; engine: EngineName; instance: string | null };
-  kind: 'logical';
+  /** `database` is null for a physical snapshot (of `instance`). */
+  source: { database: string | null; engine: EngineName; instance: string | null };
+  kind: SnapshotKind;
   status: SnapshotStatus;
   statusReason?: string;
   /** Percent, 0 to 100. */
@@ -45,3 +50,5 @@ export interface Snapshot {
 
 export const CREATE_SNAPSHOT_MACHINE = 'dbplane-create-snapshot';
 export const RESTORE_SNAPSHOT_MACHINE = 'dbplane-restore-snapshot';
+export const CREATE_PHYSICAL_SNAPSHOT_MACHINE = 'dbplane-create-physical-snapshot';
+export const RESTORE_INSTANCE_SNAPSHOT_MACHINE = 'dbplane-restore-instance-snapshot';

@@ -1,4 +1,5 @@
-import { rm } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { access, mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '../../log/logger.js';
 import type { EngineName } from '../admin/index.js';
@@ -131,6 +132,33 @@ export function createLocalInstanceManager(deps: LocalInstanceManagerDeps) {
       await this.stop(id);
       entries.delete(id);
       await rm(dirOf(id), { recursive: true, force: true });
+    },
+    /** Where the files of instance `id` live (a physical snapshot copies them). */
+    dataDir: dirOf,
+    /**
+     * Fills the data directory of instance `id` before its first start (a
+     * physical restore instead of an initialisation): `fill` writes into a
+     * sibling staging directory, renamed into place once complete. A no-op
+     * answering false when the directory exists already (a retry).
+     */
+    async populate(id: string, fill: (dir: string) => Promise<void>): Promise<boolean> {
+      const target = dirOf(id);
+      if (
+        await access(target).then(
+          () => true,
+          () => false,
+        )
+      )
+        return false;
+      const staging = `${target}.populate-${randomBytes(4).toString('hex')}`;
+      await mkdir(staging, { recursive: true, mode: 0o700 });
+      try {
+        await fill(staging);
+        await rename(staging, target);
+        return true;
+      } finally {
+        await rm(staging, { recursive: true, force: true });
+      }
     },
     status(id: string): LocalStatus {
       return entries.get(id)?.status ?? { state: 'stopped', restarts: 0 };

@@ -1,0 +1,135 @@
+import { randomBytes } from 'node:crypto';
+import { runAsUser } from '../engines/postgres-local/index.js';
+import { DbplaneError, NotFoundError } from '../errors/index.js';
+import { asOutcome } from '../executions/outcome.js';
+import type { TaskRegistry } from '../executions/registry.js';
+import type { InstanceAccess } from '../instances/access.js';
+import { DEFAULT_ALIAS, type Keyring } from '../kms/keyring.js';
+import type { Pool } from '../store/db.js';
+import { open, seal } from './format.js';
+import { physicalBackup } from './physical/backup.js';
+import { extractDataDir } from './physical/extract.js';
+import { treeBytes } from './physical/tree.js';
+import * as sql from './sql.js';
+import type { SnapshotStore } from './store.js';
+import { dumpProgress } from './tools.js';
+
+interface Deps {
+  pool: Pool;
+  store: SnapshotStore;
+  keyring: Keyring;
+  instances: InstanceAccess;
+}
+
+type Input = { snapshotId: string; executionArn?: string; instance?: string };
+const PREFIX = 'arn:dbplane:states:::snapshots';
+const PROGRESS_EVERY_MS = 1000;
+
+/** The physical snapshot `id` if the account owns it (`own`) or it is shared with the account. */
+async function physical(deps: Deps, accountId: string, id: string, own: boolean): Promise<sql.SnapshotRow> {
+  const row = await sql.findById(deps.pool, id);
+  const visible =
+    row !== undefined && (row.account_id === accountId || (!own && row.shared_with.includes(accountId)));
+  if (!visible) throw new NotFoundError('snapshot', id);
+  if (row.kind !== 'physical') throw new Error(`snapshot "${row.name}" is ${row.kind}, not physical`);
+  return row;
+}
+
+/**
+ * The Task resources of physical snapshots (`arn:dbplane:states:::snapshots:*`):
+ * `createPhysical` (copy a local PostgreSQL instance's data directory while it
+ * runs, compress, encrypt, store), `extractInstance` (write a new local
+ * instance's data directory from one) and `discardInstance` (remove those
+ * files after a failure). `markFailed` and `verify` are shared with logical
+ * snapshots.
+ */
+export function registerPhysicalSnapshotIntegrations(registry: TaskRegistry, deps: Deps): void {
+  registry.register(`${PREFIX}:createPhysical`, (t) =>
+    asOutcome(async () => createPhysical(deps, t.accountId, t.input as Input)),
+  );
+  registry.register(`${PREFIX}:extractInstance`, (t) =>
+    asOutcome(async () => extractInstance(deps, t.accountId, t.input as Input)),
+  );
+  registry.register(`${PREFIX}:discardInstance`, (t) =>
+    asOutcome(async () => {
+      const instance = (t.input as Input).instance ?? '';
+      await deps.instances.discardLocalFiles({ accountId: t.accountId, name: instance });
+      return { instance, discarded: true };
+    }),
+  );
+}
+
+async function createPhysical(deps: Deps, accountId: string, p: Input) {
+  const row = await physical(deps, accountId, p.snapshotId, true);
+  if (row.status === 'available') return { snapshot: row.name, status: 'available' };
+  if (row.status !== 'creating') throw new Error(`snapshot "${row.name}" is ${row.status}`);
+  if (row.execution_arn === null && p.executionArn !== undefined)
+    await sql.updateSnapshot(deps.pool, { id: row.id, executionArn: p.executionArn });
+  const ref = { accountId, name: row.source_instance ?? '' };
+  const adminUrl = await deps.instances.adminUrl(ref);
+  const dataDir = await deps.instances.localDataDir(ref);
+  const estimate = await treeBytes(dataDir);
+  await sql.updateSnapshot(deps.pool, { id: row.id, progress: 5 });
+  const url = new URL(adminUrl);
+  const backup = physicalBackup({
+    adminUrl,
+    dataDir,
+    label: `dbplane snapshot ${row.id}`,
+    superuser: decodeURIComponent(url.username),
+    password: decodeURIComponent(url.password),
+  });
+  // each attempt writes a file of its own: a retried task racing a slow one cannot mix their bytes
+  const key = `${row.account_id}/${row.id}-${randomBytes(4).toString('hex')}.snap`;
+  let last = Date.now();
+  const sealed = seal({
+    source: backup.stream,
+    store: deps.store,
+    key,
+    keyring: deps.keyring,
+    keyRef: DEFAULT_ALIAS,
+    onBytes: (n) => {
+      if (Date.now() - last < PROGRESS_EVERY_MS) return;
+      last = Date.now();
+      const progress = dumpProgress(n, estimate);
+      void sql.reportProgress(deps.pool, { id: row.id, sizeBytes: n, progress }).catch(() => {});
+    },
+  });
+  const [result, copied] = await Promise.allSettled([sealed, backup.done]);
+  if (copied.status === 'rejected') {
+    await deps.store.remove(key);
+    throw copied.reason;
+  }
+  if (result.status === 'rejected') throw result.reason;
+  const s = result.value;
+  const completed = await sql.completeSnapshot(deps.pool, {
+    id: row.id,
+    location: key,
+    sizeBytes: s.sizeBytes,
+    checksum: s.checksum,
+    compression: s.compression,
+    keyArn: deps.keyring.describe(accountId, s.keyId).arn,
+  });
+  if (!completed) {
+    // a slower attempt lost the race: its file goes, the first one's stays
+    await deps.store.remove(key);
+    const now = await physical(deps, accountId, row.id, true);
+    if (now.status !== 'available') throw new Error(`snapshot "${row.name}" is ${now.status}`);
+    return { snapshot: row.name, status: 'available', sizeBytes: Number(now.size_bytes) };
+  }
+  return { snapshot: row.name, status: 'available', sizeBytes: s.sizeBytes, ...copied.value };
+}
+
+/** Writes the new instance's data directory from the snapshot (decrypted, decompressed, untarred); once. */
+async function extractInstance(deps: Deps, accountId: string, p: Input) {
+  const row = await physical(deps, accountId, p.snapshotId, false);
+  if (row.status !== 'available')
+    throw new DbplaneError('Dbplane.SnapshotNotAvailable', `snapshot "${row.name}" is ${row.status}`);
+  const instance = p.instance ?? '';
+  const owner = await runAsUser();
+  let files = 0;
+  const filled = await deps.instances.populateLocal({ accountId, name: instance }, async (dir) => {
+    const source = await open(deps.store, row.location, deps.keyring);
+    files = (await extractDataDir({ source, target: dir, owner })).files;
+  });
+  return { instance, extracted: filled, files };
+}
