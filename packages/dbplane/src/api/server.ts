@@ -17,6 +17,7 @@ import { registerInstanceRoutes } from '../instances/routes.js';
 import { registerKmsRoutes } from '../kms/routes.js';
 import type { Logger } from '../log/logger.js';
 import { registerQueueRoutes } from '../queues/routes.js';
+import { registerSanitizeRoutes } from '../sanitize/routes.js';
 import { registerSecretRoutes } from '../secrets/routes.js';
 import { registerSnapshotRoutes } from '../snapshots/routes.js';
 import { registerStateMachineRoutes } from '../states/routes.js';
@@ -96,6 +97,7 @@ export async function buildServer(deps: ApiDeps & { log: Logger }): Promise<App>
   registerDatabaseRoutes(app, { databases: deps.services.databases, mutate });
   registerEnvironmentRoutes(app, { environments: deps.services.environments, mutate });
   registerSnapshotRoutes(app, { snapshots: deps.services.snapshots, mutate });
+  registerSanitizeRoutes(app, { sanitize: deps.services.sanitize, mutate });
   registerExecutionRoutes(app, { executions: deps.services.executions, mutate });
   registerTaskTokenRoutes(app, { executions: deps.services.executions, mutate });
   registerActivityRoutes(app, { activities: deps.services.activities, mutate });

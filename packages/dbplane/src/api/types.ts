@@ -58,6 +58,8 @@ export interface Services {
   bootstrap: import('../bootstrap/service.js').BootstrapService;
   /** Logical snapshots of databases: create, restore, share. */
   snapshots: import('../snapshots/service.js').SnapshotsService;
+  /** Masking rules validated and dry-run on databases; runs of dbplane-sanitized-snapshot. */
+  sanitize: import('../sanitize/service.js').SanitizeService;
   /** The region's key-encryption keys. */
   kms: import('../kms/keyring.js').Keyring;
   /** Accepts an `Event` invocation durably; the node's asynchronous invoker runs it. */

@@ -11,6 +11,7 @@ import { registerDatabaseCommands, registerEnvironmentCommands } from '../databa
 import { DbplaneError } from '../errors/index.js';
 import { registerInstanceCommands } from '../instances/cli.js';
 import { registerKmsCommands } from '../kms/cli.js';
+import { registerSanitizeCommands } from '../sanitize/cli.js';
 import { registerSecretsCommands } from '../secrets/cli.js';
 import { registerSnapshotCommands } from '../snapshots/cli.js';
 import { ApiCallError, createClient } from './client.js';
@@ -65,6 +66,7 @@ registerDatabaseCommands(program, ctx);
 registerEnvironmentCommands(program, ctx);
 registerBootstrapCommands(program, ctx);
 registerSnapshotCommands(program, ctx);
+registerSanitizeCommands(program, ctx);
 
 try {
   await program.parseAsync(process.argv);

@@ -31,6 +31,7 @@ import { createInstancesService } from '../instances/service.js';
 import { createKeyring } from '../kms/keyring.js';
 import type { Logger } from '../log/logger.js';
 import { createQueuesService } from '../queues/service.js';
+import { createSanitizeParts } from '../sanitize/wiring.js';
 import { createCredentialStore } from '../secrets/credentials.js';
 import { registerRotationIntegrations } from '../secrets/rotation/integrations.js';
 import { createRotationService } from '../secrets/rotation/service.js';
@@ -140,6 +141,14 @@ export function createServices(deps: ServiceDeps) {
     machines,
     executions: runtime.executions,
   });
+  const sanitize = createSanitizeParts({
+    ...deps,
+    databases,
+    snapshots,
+    secrets,
+    machines,
+    executions: runtime.executions,
+  });
   const bootstrap = createBootstrapService({
     pool: deps.pool,
     runner: bootstrapRunner,
@@ -166,6 +175,7 @@ export function createServices(deps: ServiceDeps) {
     databases,
     bootstrap,
     snapshots,
+    sanitize: sanitize.service,
     functionUrls: createFunctionUrls({ pool: deps.pool, functions, accounts }),
     invokeAsync: async (p) => {
       const fn = await functions.find(p);
@@ -213,6 +223,7 @@ export function createServices(deps: ServiceDeps) {
         keyring: kms,
         instances: instanceAccess,
       });
+      sanitize.register(runtime.registry, (ref) => instanceAccess.adminUrl(ref));
       registerBootstrapIntegrations(runtime.registry, {
         pool: deps.pool,
         runner: bootstrapRunner,

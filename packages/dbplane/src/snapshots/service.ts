@@ -174,6 +174,8 @@ export function createSnapshotsService(deps: {
         databaseName?: string | undefined;
         instanceName?: string | undefined;
         instance?: string | undefined;
+        /** Tags of the new database (besides `dbplane:snapshot`). */
+        tags?: Record<string, string> | undefined;
       },
     ): Promise<{
       database?: Database;
@@ -200,7 +202,7 @@ export function createSnapshotsService(deps: {
         name: databaseName,
         engine: row.engine,
         instance,
-        tags: { 'dbplane:snapshot': row.arn },
+        tags: { ...p.tags, 'dbplane:snapshot': row.arn },
       });
       if (!accepted.newRequest)
         return {

@@ -1,0 +1,244 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { connectAdmin } from '../engines/admin/index.js';
+import { useTestServer } from '../test-support/server.js';
+import { runId } from './integrations.js';
+import type { RulesDocument } from './types.js';
+
+// The sanitize API and the dbplane-sanitized-snapshot workflow against a real PostgreSQL (an external
+// instance), end to end: validation pointers, a dry run that changes nothing, a run that masks, keeps
+// joins, shares and cleans up, and a run whose masking fails midway that still removes its temporary parts.
+
+const LONG = { timeout: 180_000 };
+const unique = (prefix: string) => `${prefix}_${randomBytes(4).toString('hex')}`;
+const SCHEMA = [
+  `CREATE TABLE users (id bigint PRIMARY KEY, email varchar(200) NOT NULL UNIQUE, name text, phone varchar(30))`,
+  'CREATE TABLE orders (id integer PRIMARY KEY, user_id bigint NOT NULL REFERENCES users (id), total numeric(10,2))',
+  'CREATE TABLE newsletter (email varchar(200) PRIMARY KEY REFERENCES users (email), since date)',
+  `INSERT INTO users SELECT n, 'user' || n || '@corp.test', 'Name ' || n, '+44 20 7946 ' || lpad(n::text, 4, '0')
+     FROM generate_series(1, 200) n`,
+  'INSERT INTO orders SELECT n, 1 + n % 200, n FROM generate_series(1, 500) n',
+  "INSERT INTO newsletter SELECT email, '2020-01-01' FROM users WHERE id % 3 = 0",
+];
+const RULES: RulesDocument = {
+  tables: {
+    users: { columns: { id: 'hash', email: 'fakeEmail', name: 'fakeName', phone: 'fakePhone' } },
+    orders: { columns: { user_id: 'hash' } },
+    newsletter: { columns: { email: 'fakeEmail' } },
+  },
+};
+const JOINS = [
+  'SELECT count(*)::int AS n FROM orders o JOIN users u ON u.id = o.user_id',
+  'SELECT count(*)::int AS n FROM newsletter l JOIN users u ON u.email = l.email',
+];
+
+const made: string[] = [];
+afterAll(async () => {
+  const admin = await connectAdmin('postgres', inject('pgUrl'));
+  try {
+    for (const name of made) {
+      await admin.dropDatabase(name);
+      await admin.dropLogin(name);
+    }
+  } finally {
+    await admin.close();
+  }
+}, 60_000);
+
+describe('sanitizing through the API and the dbplane-sanitized-snapshot workflow', () => {
+  const server = useTestServer();
+  const get = (path: string) => server.call('GET', path);
+  const poll = async (path: string, field: string, done: (v: unknown) => boolean) => {
+    await expect
+      .poll(async () => done((await get(path)).body?.[field]), { timeout: 150_000, interval: 200 })
+      .toBe(true);
+    return (await get(path)).body;
+  };
+  const query = async (database: string, statements: string[]) => {
+    const v = await get(`/v1/secrets/${encodeURIComponent(`dbplane/databases/${database}`)}/value`);
+    const c = JSON.parse(v.body.secretString);
+    const client = new pg.Client({
+      host: c.host,
+      port: c.port,
+      user: c.username,
+      password: c.password,
+      database: c.dbname,
+    });
+    await client.connect();
+    try {
+      const out: Record<string, unknown>[][] = [];
+      for (const s of statements) out.push((await client.query(s)).rows);
+      return out;
+    } finally {
+      await client.end();
+    }
+  };
+  let instance = '';
+  const source = async () => {
+    if (instance === '') {
+      instance = unique('pg').replaceAll('_', '-');
+      const r = await server.call('POST', '/v1/instances', {
+        name: instance,
+        engine: 'postgres',
+        provider: 'external',
+        url: inject('pgUrl'),
+      });
+      expect(r.status, JSON.stringify(r.body)).toBe(201);
+    }
+    const name = unique('src');
+    made.push(name);
+    const r = await server.call('POST', '/v1/databases', { name, engine: 'postgres', instance });
+    expect(r.status, JSON.stringify(r.body)).toBe(202);
+    await poll(`/v1/databases/${name}`, 'status', (s) => s === 'available');
+    await query(name, SCHEMA);
+    return name;
+  };
+  const emails = async (db: string) =>
+    (await query(db, ['SELECT email FROM users ORDER BY id']))[0]?.map((r) => String(r.email)) ?? [];
+  /** Nothing of the run is left: no database or snapshot tagged with its execution. */
+  const leftovers = async (executionArn: string) => {
+    const dbs = (await get('/v1/databases?limit=100')).body.databases as {
+      name: string;
+      tags: Record<string, string>;
+    }[];
+    const snaps = (await get('/v1/snapshots?limit=100')).body.snapshots as {
+      name: string;
+      tags: Record<string, string>;
+    }[];
+    return [...dbs, ...snaps].filter((x) => x.tags['dbplane:execution'] === executionArn).map((x) => x.name);
+  };
+
+  it('names every problem by its JSON pointer, and a dry run changes nothing', LONG, async () => {
+    const db = await source();
+    const bad = await server.call('POST', '/v1/sanitize/validate', {
+      database: db,
+      rules: {
+        tables: {
+          users: { columns: { email: 'partial', nope: 'null', name: { rule: 'noise', amount: 2 } } },
+          orders: { columns: { user_id: 'hash', id: 'hash' } },
+          ghosts: { columns: { x: 'null' } },
+        },
+        sql: ['UPDATE users SET missing_column = 1'],
+      },
+    });
+    expect(bad.status, JSON.stringify(bad.body)).toBe(200);
+    expect(bad.body.valid).toBe(false);
+    const paths = (bad.body.problems as { path: string; message: string }[]).map((p) => p.path);
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        '/tables/ghosts',
+        '/tables/users/columns/nope',
+        '/tables/users/columns/email',
+        '/tables/users/columns/name',
+        '/tables/users/columns/id',
+        '/tables/orders/columns/id',
+        '/sql/0',
+      ]),
+    );
+    const byPath = Object.fromEntries(
+      (bad.body.problems as { path: string; message: string }[]).map((p) => [p.path, p.message]),
+    );
+    expect(byPath['/tables/users/columns/email']).toMatch(/UNIQUE.*partial/);
+    expect(byPath['/tables/users/columns/id']).toMatch(/orders\.user_id references users\.id/);
+    expect(byPath['/tables/orders/columns/id']).toMatch(/31-bit .* collide/);
+    expect(byPath['/sql/0']).toMatch(/missing_column/);
+
+    const shape = await server.call('POST', '/v1/sanitize/validate', {
+      database: db,
+      rules: { tables: { users: { columns: { email: 'scramble' } } } },
+    });
+    expect(shape.status).toBe(400);
+    expect(JSON.stringify(shape.body.error.details.problems)).toContain('/rules/tables/users/columns/email');
+
+    expect((await server.call('POST', '/v1/sanitize/validate', { database: db, rules: RULES })).body).toEqual(
+      { valid: true, problems: [] },
+    );
+    const before = await query(db, ['SELECT * FROM users ORDER BY id', 'SELECT * FROM orders ORDER BY id']);
+    const dry = await server.call('POST', '/v1/sanitize/dry-run', {
+      database: db,
+      rules: RULES,
+      sampleRows: 3,
+    });
+    expect(dry.status, JSON.stringify(dry.body)).toBe(200);
+    const users = dry.body.tables.find((t: { table: string }) => t.table === 'users');
+    expect(users.rows).toHaveLength(3);
+    for (const r of users.rows) {
+      expect(r.before.email).toMatch(/@corp\.test$/);
+      expect(r.after.email).toMatch(/^u[0-9a-f]{16}@example\.com$/);
+      expect(r.after.phone).toMatch(/^\+\d\d \d\d \d{4} \d{4}$/);
+    }
+    expect(await query(db, ['SELECT * FROM users ORDER BY id', 'SELECT * FROM orders ORDER BY id'])).toEqual(
+      before,
+    );
+  });
+
+  it(
+    'makes a masked snapshot: no original email, joins intact, shared, temporary parts gone',
+    LONG,
+    async () => {
+      const db = await source();
+      const original = await emails(db);
+      const joins = await query(db, JOINS);
+      const started = await server.call('POST', '/v1/sanitize/runs', {
+        source: { database: db },
+        rules: RULES,
+        shareWith: ['222222222222'],
+      });
+      expect(started.status, JSON.stringify(started.body)).toBe(202);
+      const run = await poll(`/v1/sanitize/runs/${started.body.id}`, 'status', (s) => s !== 'RUNNING');
+      expect(run.status, JSON.stringify(run)).toBe('SUCCEEDED');
+      const name = run.output.snapshot.name as string;
+      expect(name).toBe(`sanitized-${db.replaceAll('_', '-')}-${runId(run.executionArn)}`);
+      const snap = (await get(`/v1/snapshots/${name}`)).body;
+      expect(snap).toMatchObject({ status: 'available', sharedWith: ['222222222222'] });
+      expect(snap.tags['dbplane:sanitized-by']).toBe(run.executionArn);
+      expect(run.output.verified.columns.find((c: { column: string }) => c.column === 'email')).toMatchObject(
+        { stillOriginal: 0 },
+      );
+
+      const copy = unique('qa');
+      made.push(copy);
+      const restored = await server.call('POST', `/v1/snapshots/${name}/restore`, { databaseName: copy });
+      expect(restored.status, JSON.stringify(restored.body)).toBe(202);
+      const arn = restored.body.executionArn as string;
+      await poll(
+        `/v1/state-machines/${arn.split(':').at(-2)}/executions/${arn.split(':').at(-1)}`,
+        'status',
+        (s) => s === 'SUCCEEDED',
+      );
+      const masked = await emails(copy);
+      expect(masked).toHaveLength(original.length);
+      expect(masked.filter((e) => original.includes(e))).toEqual([]);
+      expect(masked.every((e) => /^u[0-9a-f]{16}@example\.com$/.test(e))).toBe(true);
+      expect(await query(copy, JOINS)).toEqual(joins);
+
+      expect(await leftovers(run.executionArn)).toEqual([]);
+      expect((await get(`/v1/databases/sanitize_tmp_${runId(run.executionArn)}`)).status).toBe(404);
+      expect(await emails(db)).toEqual(original);
+    },
+  );
+
+  it(
+    'removes the temporary database when masking fails midway, and leaves the source as it was',
+    LONG,
+    async () => {
+      const db = await source();
+      const original = await emails(db);
+      // EXPLAIN passes; only running it divides by zero
+      const rules = { ...RULES, sql: ['UPDATE orders SET total = total / (id - id)'] };
+      expect((await server.call('POST', '/v1/sanitize/validate', { database: db, rules })).body.valid).toBe(
+        true,
+      );
+      const started = await server.call('POST', '/v1/sanitize/runs', { source: { database: db }, rules });
+      expect(started.status, JSON.stringify(started.body)).toBe(202);
+      const run = await poll(`/v1/sanitize/runs/${started.body.id}`, 'status', (s) => s !== 'RUNNING');
+      expect(run).toMatchObject({ status: 'FAILED', error: 'Dbplane.SanitizeFailed' });
+      expect(run.cause).toMatch(/\/sql\/0 failed, nothing was changed: division by zero/);
+      expect(await leftovers(run.executionArn)).toEqual([]);
+      expect((await get(`/v1/databases/sanitize_tmp_${runId(run.executionArn)}`)).status).toBe(404);
+      expect((await get(`/v1/snapshots/sanitize-src-${runId(run.executionArn)}`)).status).toBe(404);
+      expect(await emails(db)).toEqual(original);
+    },
+  );
+});
