@@ -19,7 +19,9 @@ import type { Logger } from '../log/logger.js';
 import { registerQueueRoutes } from '../queues/routes.js';
 import { registerSanitizeRoutes } from '../sanitize/routes.js';
 import { registerSecretRoutes } from '../secrets/routes.js';
+import { registerSnapshotCopyRoutes } from '../snapshots/copy-routes.js';
 import { registerSnapshotRoutes } from '../snapshots/routes.js';
+import { registerSnapshotStoreRoutes } from '../snapshots/stores-routes.js';
 import { registerStateMachineRoutes } from '../states/routes.js';
 import { installAuth } from './auth.js';
 import { registerConsole } from './console.js';
@@ -97,6 +99,8 @@ export async function buildServer(deps: ApiDeps & { log: Logger }): Promise<App>
   registerDatabaseRoutes(app, { databases: deps.services.databases, mutate });
   registerEnvironmentRoutes(app, { environments: deps.services.environments, mutate });
   registerSnapshotRoutes(app, { snapshots: deps.services.snapshots, mutate });
+  registerSnapshotStoreRoutes(app, { services: deps.services, mutate });
+  registerSnapshotCopyRoutes(app, { services: deps.services, mutate });
   registerSanitizeRoutes(app, { sanitize: deps.services.sanitize, mutate });
   registerExecutionRoutes(app, { executions: deps.services.executions, mutate });
   registerTaskTokenRoutes(app, { executions: deps.services.executions, mutate });

@@ -58,6 +58,12 @@ export interface Services {
   bootstrap: import('../bootstrap/service.js').BootstrapService;
   /** Logical snapshots of databases: create, restore, share. */
   snapshots: import('../snapshots/service.js').SnapshotsService;
+  /** Each region's snapshot store (`/v1/snapshot-stores`). */
+  snapshotStores: import('../snapshots/stores.js').RegionStores;
+  /** CopySnapshot to another region's store, re-encrypted. */
+  snapshotCopies: import('../snapshots/copy.js').CopyService;
+  /** Retention policies per snapshot source. */
+  snapshotRetention: import('../snapshots/retention.js').RetentionService;
   /** Masking rules validated and dry-run on databases; runs of dbplane-sanitized-snapshot. */
   sanitize: import('../sanitize/service.js').SanitizeService;
   /** The region's key-encryption keys. */

@@ -14,6 +14,7 @@ import { registerKmsCommands } from '../kms/cli.js';
 import { registerSanitizeCommands } from '../sanitize/cli.js';
 import { registerSecretsCommands } from '../secrets/cli.js';
 import { registerSnapshotCommands } from '../snapshots/cli.js';
+import { registerSnapshotCopyCommands } from '../snapshots/copy-cli.js';
 import { ApiCallError, createClient } from './client.js';
 import { type CommandContext, registerAudit, registerKeys, registerStatus } from './commands.js';
 import { registerFunctionCommands } from './functions-commands.js';
@@ -67,6 +68,7 @@ registerEnvironmentCommands(program, ctx);
 registerBootstrapCommands(program, ctx);
 registerSnapshotCommands(program, ctx);
 registerSanitizeCommands(program, ctx);
+registerSnapshotCopyCommands(program, ctx);
 
 try {
   await program.parseAsync(process.argv);

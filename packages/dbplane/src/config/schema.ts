@@ -73,6 +73,24 @@ export const settings = {
     default: 10_000,
     doc: 'how long a graceful shutdown waits for in-flight work',
   },
+  snapshotStore: {
+    env: 'DBPLANE_SNAPSHOT_STORE',
+    flag: 'snapshotStore',
+    default: '',
+    doc: "this region's snapshot store: empty (<data-dir>/snapshots/<region>), a directory, or s3://bucket/prefix?endpoint=&region=&forcePathStyle=true (credentials from AWS_* variables)",
+  },
+  snapshotCopyPartBytes: {
+    env: 'DBPLANE_SNAPSHOT_COPY_PART_BYTES',
+    flag: 'snapshotCopyPartBytes',
+    default: 8 * 1024 * 1024,
+    doc: 'bytes of a snapshot copy per part written (and recorded, so a copy resumes there); S3 needs at least 5 MiB',
+  },
+  snapshotCopyPartDelayMs: {
+    env: 'DBPLANE_SNAPSHOT_COPY_PART_DELAY_MS',
+    flag: 'snapshotCopyPartDelayMs',
+    default: 0,
+    doc: 'a pause after each part of a snapshot copy (throttles copies; tests use it to stop one midway)',
+  },
 } as const;
 
 export const ConfigSchema = Type.Object(
@@ -92,6 +110,9 @@ export const ConfigSchema = Type.Object(
     executionLogRetentionDays: Type.Integer({ minimum: 1 }),
     executionRetentionDays: Type.Integer({ minimum: 1 }),
     shutdownTimeoutMs: Type.Integer({ minimum: 0 }),
+    snapshotStore: Type.String(),
+    snapshotCopyPartBytes: Type.Integer({ minimum: 1024 }),
+    snapshotCopyPartDelayMs: Type.Integer({ minimum: 0 }),
   },
   { additionalProperties: false },
 );

@@ -49,6 +49,11 @@ export async function startNode(config: Config, log: Logger): Promise<DbplaneNod
       region: config.region,
       notifier,
       taskLeaseMs: config.taskLeaseMs,
+      snapshotCopy: {
+        store: config.snapshotStore,
+        partBytes: config.snapshotCopyPartBytes,
+        partDelayMs: config.snapshotCopyPartDelayMs,
+      },
       retention: { logDays: config.executionLogRetentionDays, executionDays: config.executionRetentionDays },
       metrics,
       httpTaskAllowedHosts: config.httpTaskAllowedHosts

@@ -36,10 +36,10 @@ import { createCredentialStore } from '../secrets/credentials.js';
 import { registerRotationIntegrations } from '../secrets/rotation/integrations.js';
 import { createRotationService } from '../secrets/rotation/service.js';
 import { createSecretsService } from '../secrets/service.js';
+import { createSnapshotCopyParts, type SnapshotCopySettings } from '../snapshots/copy-wiring.js';
 import { registerSnapshotIntegrations } from '../snapshots/integrations.js';
 import { registerPhysicalSnapshotIntegrations } from '../snapshots/physical-integrations.js';
 import { createSnapshotsService } from '../snapshots/service.js';
-import { createDirectoryStore } from '../snapshots/store.js';
 import { createStateMachinesService } from '../states/service.js';
 import type { Pool } from '../store/db.js';
 import type { Notifier } from '../store/notifier.js';
@@ -60,6 +60,8 @@ export interface ServiceDeps {
   eventRetryDelayMs?: number;
   /** A keyring JSON document given by environment (`DBPLANE_KMS_KEYRING`); else `<dataDir>/keyring.json`. */
   kmsKeyring?: string | undefined;
+  /** Where this region's snapshots are and how copies write (`snapshotStore`, `snapshotCopy*` settings). */
+  snapshotCopy?: SnapshotCopySettings;
   /** This node's stable id (local instances belong to the node that runs them). */
   nodeId: string;
   /** Binaries for local PostgreSQL instances: machine first, or only one source. */
@@ -132,10 +134,18 @@ export function createServices(deps: ServiceDeps) {
   const environments = createEnvironmentsService(deps);
   const databases = createDatabasesService({ ...deps, environments, machines, bus });
   const bootstrapRunner = createBootstrapRunner({ pool: deps.pool, instances, credentials, secrets });
-  const snapshotStore = createDirectoryStore(join(deps.dataDir, 'snapshots', deps.region));
+  const copyParts = createSnapshotCopyParts({
+    ...deps,
+    keyring: kms,
+    machines,
+    bus,
+    executions: runtime.executions,
+  });
+  const snapshotStore = copyParts.stores.local;
   const snapshots = createSnapshotsService({
     ...deps,
     store: snapshotStore,
+    storeFor: copyParts.stores.storeFor,
     databases,
     instances,
     machines,
@@ -176,6 +186,7 @@ export function createServices(deps: ServiceDeps) {
     bootstrap,
     snapshots,
     sanitize: sanitize.service,
+    ...copyParts.services,
     functionUrls: createFunctionUrls({ pool: deps.pool, functions, accounts }),
     invokeAsync: async (p) => {
       const fn = await functions.find(p);
@@ -210,9 +221,11 @@ export function createServices(deps: ServiceDeps) {
         credentials,
         executions: runtime.executions,
       });
+      copyParts.register(runtime.registry);
       registerSnapshotIntegrations(runtime.registry, {
         pool: deps.pool,
         store: snapshotStore,
+        storeFor: copyParts.stores.storeFor,
         keyring: kms,
         databases,
         instances: instanceAccess,

@@ -16,6 +16,8 @@ interface Deps {
   pool: Pool;
   store: SnapshotStore;
   keyring: Keyring;
+  /** The store of a snapshot's region (a copy's may be another region's); unset: `store`. */
+  storeFor?: (region: string) => Promise<SnapshotStore>;
   databases: DatabasesService;
   instances: InstanceAccess;
 }
@@ -23,6 +25,7 @@ interface Deps {
 type Input = { snapshotId: string; executionArn?: string; database?: string };
 const PREFIX = 'arn:dbplane:states:::snapshots';
 const PROGRESS_EVERY_MS = 1000;
+const storeOf = (deps: Deps, region: string) => deps.storeFor?.(region) ?? Promise.resolve(deps.store);
 
 /** The snapshot `id` if the account owns it or it is shared with the account. */
 async function visible(deps: Deps, accountId: string, id: string): Promise<sql.SnapshotRow> {
@@ -52,7 +55,7 @@ export function registerSnapshotIntegrations(registry: TaskRegistry, deps: Deps)
       const row = await visible(deps, t.accountId, (t.input as Input).snapshotId);
       if (row.status !== 'available' || row.checksum === null)
         throw new DbplaneError('Dbplane.SnapshotNotAvailable', `snapshot "${row.name}" is ${row.status}`);
-      await verify(deps.store, row.location, row.checksum);
+      await verify(await storeOf(deps, row.region), row.location, row.checksum);
       return { snapshot: row.name, checksum: row.checksum };
     }),
   );
@@ -140,7 +143,7 @@ async function load(deps: Deps, accountId: string, p: Input) {
   if (db.engine !== row.engine)
     throw new Error(`snapshot "${row.name}" is of ${row.engine}; database "${db.name}" runs ${db.engine}`);
   const url = await deps.instances.adminUrl({ accountId, name: db.instance });
-  const plain = await open(deps.store, row.location, deps.keyring);
+  const plain = await open(await storeOf(deps, row.region), row.location, deps.keyring.forRegion(row.region));
   const loader = await startLoad(row.engine, url, db.name, db.name);
   const [piped, exited] = await Promise.allSettled([pipeline(plain, loader.stream), loader.done]);
   if (exited.status === 'rejected') throw exited.reason;

@@ -35,6 +35,7 @@ export const SnapshotSchema = Type.Object(
     keyArn: nullable(Type.String()),
     sharedWith: Type.Array(Type.String()),
     executionArn: nullable(Type.String()),
+    copyOf: nullable(Type.String()),
     tags: Type.Record(Type.String(), Type.String()),
     createdAt: Type.String({ format: 'date-time' }),
   },

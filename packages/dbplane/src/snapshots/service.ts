@@ -36,6 +36,8 @@ export function createSnapshotsService(deps: {
   pool: Pool;
   region: string;
   store: SnapshotStore;
+  /** The store of a snapshot's region (a copy's may be another region's); unset: `store`. */
+  storeFor?: (region: string) => Promise<SnapshotStore>;
   databases: DatabasesService;
   instances: InstancesService;
   machines: StateMachinesService;
@@ -145,7 +147,7 @@ export function createSnapshotsService(deps: {
           `snapshot "${ref.name}" is still being created; delete it once it is available or failed`,
         );
       await sql.deleteSnapshot(tx, row.id);
-      await deps.store.remove(row.location);
+      await (deps.storeFor === undefined ? deps.store : await deps.storeFor(row.region)).remove(row.location);
       return toSnapshot(row);
     },
 
@@ -231,7 +233,7 @@ export function createSnapshotsService(deps: {
 export type SnapshotsService = ReturnType<typeof createSnapshotsService>;
 
 /** Who else it is shared with is the owner's business: another account sees only itself there. */
-function toSnapshot(row: sql.SnapshotRow, viewer: string = row.account_id): Snapshot {
+export function toSnapshot(row: sql.SnapshotRow, viewer: string = row.account_id): Snapshot {
   return {
     arn: row.arn,
     name: row.name,
@@ -248,6 +250,7 @@ function toSnapshot(row: sql.SnapshotRow, viewer: string = row.account_id): Snap
     keyArn: row.key_arn,
     sharedWith: viewer === row.account_id ? row.shared_with : [viewer],
     executionArn: row.execution_arn,
+    copyOf: row.copy_of ?? null,
     tags: row.tags,
     createdAt: row.created_at.toISOString(),
   };

@@ -23,6 +23,8 @@ export interface SnapshotRow {
   key_arn: string | null;
   shared_with: string[];
   execution_arn: string | null;
+  /** A copy's source snapshot ARN. */
+  copy_of?: string | null;
   tags: Record<string, string>;
   created_at: Date;
   updated_at: Date;

@@ -44,6 +44,8 @@ export interface Snapshot {
   keyArn: string | null;
   sharedWith: string[];
   executionArn: string | null;
+  /** The ARN of the snapshot this one is a copy of (CopySnapshot), else null. */
+  copyOf: string | null;
   tags: Record<string, string>;
   createdAt: string;
 }

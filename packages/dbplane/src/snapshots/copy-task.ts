@@ -1,0 +1,172 @@
+import type { Readable } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { DbplaneError, NotFoundError } from '../errors/index.js';
+import type { Keyring } from '../kms/keyring.js';
+import type { Pool } from '../store/db.js';
+import { chunkCount, dataKeyOf, type Header, newHeader, sealChunk } from './chunks.js';
+import * as copySql from './copy-sql.js';
+import { checksumOf, filePrefix, openCompressed, readFileInfo, verify } from './format.js';
+import * as sql from './sql.js';
+import type { WrittenPart } from './store.js';
+import type { RegionStores } from './stores.js';
+
+/** What the copy Task needs. */
+export interface CopyTaskDeps {
+  pool: Pool;
+  stores: RegionStores;
+  keyring: Keyring;
+  /** Plaintext bytes per part (rounded down to whole chunks). */
+  partBytes: number;
+  /** A pause after each part (throttling; tests stop a copy midway with it). */
+  partDelayMs: number;
+}
+
+const CHUNK_BYTES = 1024 * 1024;
+
+/** Cuts a stream into buffers of `size` bytes (the last shorter; one empty buffer for an empty stream). */
+async function* pieces(stream: Readable, size: number): AsyncGenerator<Buffer> {
+  let pending: Buffer = Buffer.alloc(0);
+  let any = false;
+  for await (const c of stream) {
+    pending = pending.length === 0 ? (c as Buffer) : Buffer.concat([pending, c as Buffer]);
+    while (pending.length >= size) {
+      any = true;
+      yield pending.subarray(0, size);
+      pending = pending.subarray(size);
+    }
+  }
+  if (pending.length > 0 || !any) yield pending;
+}
+
+/** The parts already written, contiguous from part 1 (a gap is written again). */
+function donePrefix(parts: WrittenPart[]): WrittenPart[] {
+  const sorted = [...parts].sort((a, b) => a.part - b.part);
+  const out: WrittenPart[] = [];
+  for (const p of sorted) if (p.part === out.length + 1) out.push(p);
+  return out;
+}
+
+/**
+ * Copies a snapshot file into its destination store, re-encrypted: the
+ * source's checksum is verified, its body decrypted chunk by chunk (still
+ * compressed) and sealed again under a fresh data key wrapped by the
+ * destination region's key. The destination header and every part written
+ * are recorded, so an attempt after a crash continues at the first part
+ * missing; at the end the new file is read back (checksum, and every chunk
+ * authenticated) before the snapshot is marked available.
+ */
+export async function copySnapshotData(deps: CopyTaskDeps, accountId: string, snapshotId: string) {
+  const row = await sql.findById(deps.pool, snapshotId);
+  const copy = await copySql.findCopy(deps.pool, snapshotId);
+  if (row === undefined || copy === undefined || row.account_id !== accountId)
+    throw new NotFoundError('snapshot copy', snapshotId);
+  if (row.status === 'available') return { snapshot: row.name, status: 'available', checksum: row.checksum };
+  if (row.status !== 'creating')
+    throw new DbplaneError('Dbplane.SnapshotFailed', `snapshot "${row.name}" is ${row.status}`);
+  const src = await sql.findById(deps.pool, copy.source_id);
+  if (src === undefined || src.status !== 'available' || src.checksum === null)
+    throw new DbplaneError(
+      'Dbplane.SnapshotNotAvailable',
+      `the source of "${row.name}" (${copy.source_arn}) is not available`,
+    );
+  const srcStore = await deps.stores.storeFor(src.region);
+  const dstStore = await deps.stores.storeFor(row.region);
+  const dstKeyring = deps.keyring.forRegion(row.region);
+  await verify(srcStore, src.location, src.checksum);
+  const info = await readFileInfo(srcStore, src.location);
+  const plan =
+    copy.header !== null
+      ? copy
+      : await planNew(deps, copy, info.header, info.plainBytes, dstKeyring, row.location);
+  const headerBytes = Buffer.from(plan.header as string, 'base64');
+  const header = JSON.parse(headerBytes.toString('utf8')) as Header & { chunkBytes: number };
+  const k = { dataKey: dataKeyOf(dstKeyring, header), iv: Buffer.from(header.iv, 'base64'), headerBytes };
+  const perPart = Math.max(1, Math.floor((plan.part_bytes as number) / header.chunkBytes));
+  const chunks = chunkCount(info.plainBytes, header.chunkBytes);
+  const total = plan.parts_total as number;
+  const done = donePrefix(plan.parts);
+  await copySql.beginAttempt(deps.pool, { id: row.id, resumedFrom: done.length });
+  const written = [...done];
+  if (done.length < total) {
+    const from = done.length * perPart * header.chunkBytes;
+    const { stream } = await openCompressed(srcStore, src.location, deps.keyring.forRegion(src.region), from);
+    let part = done.length + 1;
+    for await (const plain of pieces(stream, perPart * header.chunkBytes)) {
+      const sealed: Buffer[] = part === 1 ? [filePrefix(headerBytes)] : [];
+      for (let i = 0; i * header.chunkBytes < Math.max(plain.length, 1); i++) {
+        const index = (part - 1) * perPart + i;
+        const slice = plain.subarray(i * header.chunkBytes, (i + 1) * header.chunkBytes);
+        sealed.push(sealChunk(k, index, index === chunks - 1, slice));
+      }
+      const etag = await dstStore.multipart.putPart(
+        row.location,
+        plan.upload_id as string,
+        part,
+        Buffer.concat(sealed),
+      );
+      const p = { part, etag };
+      written.push(p);
+      await copySql.recordPart(deps.pool, { id: row.id, part: p, progress: Math.floor((95 * part) / total) });
+      if (deps.partDelayMs > 0) await sleep(deps.partDelayMs);
+      part += 1;
+    }
+  }
+  await dstStore.multipart.complete(row.location, plan.upload_id as string, written);
+  const checksum = await checksumOf(dstStore, row.location);
+  const check = await openCompressed(dstStore, row.location, dstKeyring);
+  for await (const _ of check.stream); // every chunk authenticated under the destination key
+  const sizeBytes = (await dstStore.size(row.location)) ?? 0;
+  await sql.completeSnapshot(deps.pool, {
+    id: row.id,
+    location: row.location,
+    sizeBytes,
+    checksum,
+    compression: header.compression,
+    keyArn: dstKeyring.describe(accountId, header.keyId).arn,
+  });
+  return { snapshot: row.name, status: 'available', sizeBytes, checksum };
+}
+
+/** The first attempt: a fresh data key under the destination key, the part plan and the store's upload. */
+async function planNew(
+  deps: CopyTaskDeps,
+  copy: copySql.CopyRow,
+  source: Header,
+  plainBytes: number,
+  dstKeyring: Keyring,
+  location: string,
+) {
+  const chunkBytes = Math.min(CHUNK_BYTES, deps.partBytes);
+  const perPart = Math.max(1, Math.floor(deps.partBytes / chunkBytes));
+  const { headerBytes } = newHeader({
+    keyring: dstKeyring,
+    keyRef: copy.key_ref,
+    compression: source.compression,
+    chunkBytes,
+  });
+  const store = await deps.stores.storeFor(copy.target_region);
+  const uploadId = await store.multipart.start(location);
+  const planned = await copySql.planCopy(deps.pool, {
+    id: copy.snapshot_id,
+    header: headerBytes.toString('base64'),
+    uploadId,
+    partBytes: perPart * chunkBytes,
+    partsTotal: Math.ceil(chunkCount(plainBytes, chunkBytes) / perPart),
+  });
+  if (planned.upload_id !== uploadId) await store.multipart.abort(location, uploadId); // a racing attempt planned first
+  return planned;
+}
+
+/** A failed copy: its upload dropped, any file removed, the snapshot failed with the reason. */
+export async function failCopy(deps: CopyTaskDeps, accountId: string, snapshotId: string, reason: string) {
+  const row = await sql.findById(deps.pool, snapshotId);
+  const copy = await copySql.findCopy(deps.pool, snapshotId);
+  if (row === undefined || row.account_id !== accountId) return { status: 'gone' };
+  if (row.status === 'available') return { snapshot: row.name, status: 'available' };
+  const store = await deps.stores.storeFor(row.region).catch(() => undefined);
+  if (store !== undefined && copy?.upload_id != null)
+    await store.multipart.abort(row.location, copy.upload_id);
+  await store?.remove(row.location);
+  await sql.updateSnapshot(deps.pool, { id: row.id, status: 'failed', statusReason: reason.slice(0, 1000) });
+  return { snapshot: row.name, status: 'failed' };
+}
