@@ -22,6 +22,8 @@ const KIND = {
   cidr4: 8,
   anythingBut: 9,
   wildcard: 10,
+  notPrefix: 11,
+  notSuffix: 12,
 } as const;
 
 /** `numeric` flags: the low / high bound is excluded. */
@@ -88,6 +90,10 @@ export class Conditions {
         return typeof v === 'string' && this.inBlock(c, v);
       case KIND.anythingBut:
         return (typeof v !== 'string' && typeof v !== 'number') || !(this.extras[c] as Set<Scalar>).has(v);
+      case KIND.notPrefix:
+        return typeof v !== 'string' || !v.startsWith(this.texts[c] as string);
+      case KIND.notSuffix:
+        return typeof v !== 'string' || !v.endsWith(this.texts[c] as string);
       case KIND.wildcard:
         return (
           typeof v === 'string' && v.startsWith(this.texts[c] as string) && (this.extras[c] as RegExp).test(v)
@@ -145,6 +151,10 @@ export class Conditions {
         return leaf.family === 4 ? this.cidr4(key, leaf) : this.intern(key, KIND.leaf, leaf);
       case 'anything-but':
         return this.intern(key, KIND.anythingBut, new Set<Scalar>(leaf.values));
+      case 'anything-but-prefix':
+        return this.intern(key, KIND.notPrefix, null, leaf.value);
+      case 'anything-but-suffix':
+        return this.intern(key, KIND.notSuffix, null, leaf.value);
       case 'wildcard':
         return this.intern(key, KIND.wildcard, wildcard(leaf.value), wildcardLiteralPrefix(leaf.value));
       default:
