@@ -7,7 +7,7 @@ import { fieldLines } from '../instances/cli.js';
 interface Snapshot {
   arn: string;
   name: string;
-  source: { database: string; engine: string; instance: string | null };
+  source: { database: string | null; engine: string; instance: string | null };
   status: string;
   statusReason?: string;
   progress: number;
@@ -16,7 +16,9 @@ interface Snapshot {
   createdAt: string;
 }
 interface Restore {
-  database: { arn: string; name: string; status: string };
+  /** A logical snapshot's new database, or a physical one's new instance. */
+  database?: { arn: string; name: string; status: string };
+  instance?: { arn: string; name: string; status: string };
   executionArn: string | null;
 }
 
@@ -47,7 +49,7 @@ const size = (n: number | null) =>
   n === null ? '-' : n < 1024 * 1024 ? `${(n / 1024).toFixed(1)} kB` : `${(n / 1024 / 1024).toFixed(1)} MB`;
 const row = (s: Snapshot) => ({
   ...s,
-  database: s.source.database,
+  database: s.source.database ?? `(instance ${s.source.instance ?? '?'})`,
   engine: s.source.engine,
   progress: `${s.progress}%`,
   size: size(s.sizeBytes),
@@ -97,24 +99,28 @@ async function waitAvailable(ctx: CommandContext, name: string): Promise<Snapsho
   return s as Snapshot;
 }
 
-/** Polls a restore's execution until it ends; a failure throws the new database's statusReason. */
+/** Polls a restore's execution until it ends; a failure throws the new database's (or instance's) statusReason. */
 async function waitRestored(ctx: CommandContext, r: Restore): Promise<void> {
   const api = await ctx.api();
   const arn = r.executionArn;
   if (arn === null) return;
   const [machine, run] = arn.split(':').slice(-2) as [string, string];
-  await watch(ctx, `restore into ${r.database.name}`, async () => {
+  const target =
+    r.instance === undefined ? `/v1/databases/${r.database?.name}` : `/v1/instances/${r.instance.name}`;
+  const what = r.instance === undefined ? 'database' : 'instance';
+  await watch(ctx, `restore into ${r.instance?.name ?? r.database?.name}`, async () => {
     const e = await api.call<{ status: string }>('GET', `/v1/state-machines/${machine}/executions/${run}`);
     if (e.status === 'SUCCEEDED') return { line: 'restored', done: true };
     if (e.status !== 'RUNNING') {
-      const db = await api.call<{ statusReason?: string }>('GET', `/v1/databases/${r.database.name}`);
+      const made = await api.call<{ statusReason?: string }>('GET', target);
       throw new DbplaneError(
         'RestoreFailed',
-        `restore ${e.status.toLowerCase()}: ${db.statusReason ?? 'see the execution'}`,
+        `restore ${e.status.toLowerCase()}: ${made.statusReason ?? 'see the execution'}`,
       );
     }
-    const db = await api.call<{ status: string }>('GET', `/v1/databases/${r.database.name}`);
-    return { line: db.status === 'available' ? 'loading the dump' : `database ${db.status}`, done: false };
+    const made = await api.call<{ status: string }>('GET', target);
+    const loading = what === 'database' && made.status === 'available';
+    return { line: loading ? 'loading the dump' : `${what} ${made.status}`, done: false };
   });
 }
 
@@ -128,14 +134,23 @@ const accounts = (list: string | undefined) =>
 export function registerSnapshotCommands(program: Command, ctx: CommandContext): void {
   const cmd = program
     .command('snapshots')
-    .description('logical snapshots of databases: take, restore, share');
+    .description(
+      'snapshots of databases (logical) and local PostgreSQL instances (physical): take, restore, share',
+    );
   cmd
     .command('create <name>')
-    .description("snapshot a database with the engine's own dump tool")
-    .requiredOption('--database <name>', 'the database to snapshot')
+    .description(
+      "snapshot a database with the engine's own dump tool, or copy a local PostgreSQL instance's data directory while it runs",
+    )
+    .option('--database <name>', 'the database to snapshot (logical)')
+    .option('--instance <name>', 'the local PostgreSQL instance to snapshot (physical)')
     .option('--wait', 'wait until it is available, showing progress')
-    .action(async (name: string, o: { database: string; wait?: boolean }) => {
-      let s = await (await ctx.api()).call<Snapshot>('POST', '/v1/snapshots', { name, database: o.database });
+    .action(async (name: string, o: { database?: string; instance?: string; wait?: boolean }) => {
+      let s = await (await ctx.api()).call<Snapshot>('POST', '/v1/snapshots', {
+        name,
+        ...(o.database === undefined ? {} : { database: o.database }),
+        ...(o.instance === undefined ? {} : { instance: o.instance }),
+      });
       if (o.wait) s = await waitAvailable(ctx, name);
       ctx
         .out()
@@ -166,24 +181,37 @@ export function registerSnapshotCommands(program: Command, ctx: CommandContext):
   });
   cmd
     .command('restore <name>')
-    .description('restore a snapshot (yours or shared with you) into a new database')
-    .requiredOption('--database-name <name>', 'the new database')
-    .option('--instance <name>', "where to put it (default: the source's instance, for the owner)")
-    .option('--wait', 'wait until the dump is loaded')
-    .action(async (name: string, o: { databaseName: string; instance?: string; wait?: boolean }) => {
-      const r = await (await ctx.api()).call<Restore>('POST', path(name, '/restore'), {
-        databaseName: o.databaseName,
-        ...(o.instance === undefined ? {} : { instance: o.instance }),
-      });
-      if (o.wait) await waitRestored(ctx, r);
-      ctx
-        .out()
-        .value(r, () =>
-          o.wait
-            ? `restored ${name} into ${r.database.arn}; \`dbplane db connect ${o.databaseName}\``
-            : `restoring ${name} into ${r.database.arn}; \`dbplane db describe ${o.databaseName}\``,
-        );
-    });
+    .description(
+      'restore a snapshot (yours or shared with you) into a new database, or a physical one into a new local instance',
+    )
+    .option('--database-name <name>', 'the new database (a logical snapshot)')
+    .option('--instance-name <name>', 'the new local instance (a physical snapshot)')
+    .option(
+      '--instance <name>',
+      "where to put the new database (default: the source's instance, for the owner)",
+    )
+    .option('--wait', 'wait until the dump is loaded or the instance runs')
+    .action(
+      async (
+        name: string,
+        o: { databaseName?: string; instanceName?: string; instance?: string; wait?: boolean },
+      ) => {
+        const r = await (await ctx.api()).call<Restore>('POST', path(name, '/restore'), {
+          ...(o.databaseName === undefined ? {} : { databaseName: o.databaseName }),
+          ...(o.instanceName === undefined ? {} : { instanceName: o.instanceName }),
+          ...(o.instance === undefined ? {} : { instance: o.instance }),
+        });
+        if (o.wait) await waitRestored(ctx, r);
+        const made = r.instance ?? r.database;
+        const next =
+          r.instance === undefined
+            ? `dbplane db ${o.wait ? 'connect' : 'describe'} ${made?.name}`
+            : `dbplane instances describe ${made?.name}`;
+        ctx
+          .out()
+          .value(r, () => `${o.wait ? 'restored' : 'restoring'} ${name} into ${made?.arn}; \`${next}\``);
+      },
+    );
   cmd
     .command('share <name>')
     .description('let other accounts see and restore a snapshot (not delete it)')

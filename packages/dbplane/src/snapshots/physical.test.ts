@@ -3,6 +3,7 @@ import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, inject, it } from 'vitest';
+import { runCli } from '../test-support/cli.js';
 import { type TestServer, useTestServer } from '../test-support/server.js';
 
 const LONG = { timeout: 150_000 };
@@ -174,6 +175,35 @@ describe('physical snapshots of local PostgreSQL instances', () => {
       await again.end();
     },
   );
+
+  it('dbplane snapshots create --instance --wait and restore --instance-name --wait', LONG, async () => {
+    const cli = (...args: string[]) =>
+      runCli(args, { DBPLANE_ENDPOINT: server.url, DBPLANE_API_KEY: server.adminKey });
+    const source = await h.localInstance();
+    instances.push(source);
+    const name = unique('physcli');
+    const made = await cli('snapshots', 'create', name, '--instance', source, '--wait');
+    expect(made.code, made.stderr).toBe(0);
+    expect(made.stdout).toMatch(
+      new RegExp(`^took arn:dbplane:rds:local-1:000000000000:snapshot:${name} \\(`),
+    );
+    expect((await h.get(`/v1/snapshots/${name}`)).body).toMatchObject({
+      status: 'available',
+      kind: 'physical',
+    });
+    const target = unique('clicopy');
+    instances.push(target);
+    const restored = await cli('snapshots', 'restore', name, '--instance-name', target, '--wait');
+    expect(restored.code, restored.stderr).toBe(0);
+    expect(restored.stdout).toContain(
+      `restored ${name} into arn:dbplane:rds:local-1:000000000000:db:${target}`,
+    );
+    expect((await h.get(`/v1/instances/${target}`)).body.status).toBe('available');
+    const wrong = await cli('snapshots', 'restore', name, '--database-name', 'nope');
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toMatch(/databaseName.*physical/);
+    expect((await server.call('DELETE', `/v1/snapshots/${name}`)).status).toBe(200);
+  });
 
   it('refuses bad requests naming the field, and changes nothing', LONG, async () => {
     const external = unique('ext');
