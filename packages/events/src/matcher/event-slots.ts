@@ -80,8 +80,7 @@ export class EventSlots {
     }
     if (node.children.size === 0) return;
     const record = value as Record<string, unknown>;
-    for (const key in record) {
-      if (!Object.hasOwn(record, key)) continue;
+    for (const key of Object.keys(record)) {
       const next = this.child(node, key);
       if (next !== undefined) this.walk(record[key], next);
     }

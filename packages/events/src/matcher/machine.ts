@@ -35,7 +35,7 @@ export class Machine {
   private hits = new Uint32Array(64);
   private serial = 0;
   private readonly stack: number[] = [];
-  private found: number[] = [];
+  private readonly found: number[] = [];
 
   constructor() {
     this.program.touch(0);
@@ -51,12 +51,12 @@ export class Machine {
     this.hits = grown(this.hits, rule + 1);
   }
 
-  /** Rule numbers whose branch the event satisfies, each once, in the order found. */
+  /** Rule numbers whose branch the event satisfies, each once, in the order found (reused by the next run). */
   run(event: unknown): number[] {
     this.program.seal(this.states);
     this.event.load(event);
     this.begin();
-    this.found = [];
+    this.found.length = 0;
     this.visit(0);
     for (let s = this.stack.pop(); s !== undefined; s = this.stack.pop()) this.runState(s);
     return this.found;
