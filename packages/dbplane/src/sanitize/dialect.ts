@@ -16,6 +16,15 @@ export interface Dialect {
   text(expr: string): string;
   /** 64 lowercase hex digits: SHA-256 of `salt || text`. */
   sha256Hex(salt: string, text: string): string;
+  /** The 32 bytes of SHA-256 of `salt || text`. */
+  sha256Bytes(salt: string, text: string): string;
+  /** Byte `i` (0-based) of `bytes`, 0 to 255. */
+  byteAt(bytes: string, i: number): string;
+  /**
+   * `body` over one computation of `value` per row: PostgreSQL evaluates it once in a
+   * fenced subquery (`OFFSET 0`), MariaDB (no lateral scalar subquery) where it is used.
+   */
+  once(value: string, body: (v: string) => string): string;
   /** An integer (0 to 2^(4n)-1) from hex digits `from` (1-based) to `from+n-1` of `hex`. */
   hexInt(hex: string, from: number, n: number): string;
   substr(s: string, from: string | number, n?: string | number): string;
@@ -26,8 +35,6 @@ export interface Dialect {
   right(s: string, n: string | number): string;
   /** `arr[1 + index]` of string literals. */
   pick(values: readonly string[], index: string): string;
-  /** Replaces the characters `from` by `to` one for one. */
-  translate(s: string, from: string, to: string): string;
   /** Every digit replaced by `0`. */
   zeroDigits(s: string): string;
   /** A uniform number in [0, 1). */
@@ -52,6 +59,9 @@ export const postgresDialect: Dialect = {
   },
   text: (e) => `(${e})::text`,
   sha256Hex: (salt, t) => `encode(sha256(convert_to(${salt} || ${t}, 'UTF8')), 'hex')`,
+  sha256Bytes: (salt, t) => `sha256(convert_to(${salt} || ${t}, 'UTF8'))`,
+  byteAt: (b, i) => `get_byte(${b}, ${i})`,
+  once: (value, body) => `(SELECT ${body('s.v')} FROM (SELECT ${value} AS v OFFSET 0) s)`,
   hexInt: (h, from, n) => `('x' || lpad(substr(${h}, ${from}, ${n}), 16, '0'))::bit(64)::bigint`,
   substr: (s, from, n) => (n === undefined ? `substr(${s}, ${from})` : `substr(${s}, ${from}, ${n})`),
   concat: (parts) => `(${parts.join(' || ')})`,
@@ -60,7 +70,6 @@ export const postgresDialect: Dialect = {
   left: (s, n) => `left(${s}, ${n})`,
   right: (s, n) => `right(${s}, ${n})`,
   pick: (values, i) => `(ARRAY[${values.map(pgLit).join(', ')}])[1 + (${i})]`,
-  translate: (s, from, to) => `translate(${s}, ${pgLit(from)}, ${pgLit(to)})`,
   zeroDigits: (s) => `regexp_replace(${s}, '[0-9]', '0', 'g')`,
   random: () => 'random()',
   integerCast: (e, bits) => `(${e})::${bits <= 16 ? 'smallint' : bits <= 32 ? 'integer' : 'bigint'}`,
@@ -79,6 +88,9 @@ export const mysqlDialect: Dialect = {
   lit: (v) => (v === '' ? "''" : `_utf8mb4 X'${hexOf(v)}'`),
   text: (e) => `CAST(${e} AS CHAR)`,
   sha256Hex: (salt, t) => `SHA2(CONCAT(${salt}, ${t}), 256)`,
+  sha256Bytes: (salt, t) => `UNHEX(SHA2(CONCAT(${salt}, ${t}), 256))`,
+  byteAt: (b, i) => `ASCII(SUBSTRING(${b}, ${i + 1}, 1))`,
+  once: (value, body) => body(value),
   hexInt: (h, from, n) => `CAST(CONV(SUBSTRING(${h}, ${from}, ${n}), 16, 10) AS UNSIGNED)`,
   substr: (s, from, n) => (n === undefined ? `SUBSTRING(${s}, ${from})` : `SUBSTRING(${s}, ${from}, ${n})`),
   concat: (parts) => `CONCAT(${parts.join(', ')})`,
@@ -87,7 +99,6 @@ export const mysqlDialect: Dialect = {
   left: (s, n) => `LEFT(${s}, ${n})`,
   right: (s, n) => `RIGHT(${s}, ${n})`,
   pick: (values, i) => `ELT(1 + (${i}), ${values.map((v) => mysqlDialect.lit(v)).join(', ')})`,
-  translate: (s, from, to) => [...from].reduce((acc, c, i) => `REPLACE(${acc}, '${c}', '${to[i] ?? ''}')`, s),
   zeroDigits: (s) => `REGEXP_REPLACE(${s}, '[0-9]', '0')`,
   random: () => 'RAND()',
   integerCast: (e) => `CAST(${e} AS SIGNED)`,

@@ -7,7 +7,7 @@ export const HASH_TEXT_CHARS = 32;
 /** Hex digits of a fake email's local part after `u` (64 bits). */
 export const EMAIL_HEX = 16;
 /** Positions of a phone number whose digits are replaced one by one; beyond, digits become 0. */
-export const PHONE_POSITIONS = 40;
+export const PHONE_POSITIONS = 24;
 export const DEFAULT_EMAIL_DOMAIN = 'example.com';
 
 /** Bits of an integer hash: positive values of the column's type (bigint: 60 bits). */
@@ -25,11 +25,11 @@ interface Ctx {
 }
 
 const hex = (c: Ctx) => c.d.sha256Hex(c.salt, c.d.text(c.v));
-/** A uniform number in [0, 1) from 8 hex digits at `from`, or random. */
-const unit = (c: Ctx, from: number, deterministic: boolean) =>
-  deterministic ? `(${c.d.hexInt(hex(c), from, 8)} / 4294967296.0)` : c.d.random();
+/** A uniform number in [0, 1) from 8 hex digits of `h` at `from`, or random. */
+const unit = (c: Ctx, h: string | null, from: number) =>
+  h === null ? c.d.random() : `(${c.d.hexInt(h, from, 8)} / 4294967296.0)`;
 /** -1 or 1. */
-const sign = (c: Ctx, deterministic: boolean) => `(floor(${unit(c, 9, deterministic)} * 2) * 2 - 1)`;
+const sign = (c: Ctx, h: string | null) => `(floor(${unit(c, h, 9)} * 2) * 2 - 1)`;
 
 function hashExpr(c: Ctx): string {
   if (c.col.kind === 'integer') {
@@ -43,45 +43,39 @@ function hashExpr(c: Ctx): string {
 }
 
 function nameExpr(c: Ctx): string {
-  const h = hex(c);
-  const first = c.d.pick(FIRST_NAMES, `${c.d.hexInt(h, 1, 8)} % ${FIRST_NAMES.length}`);
-  const last = c.d.pick(LAST_NAMES, `${c.d.hexInt(h, 9, 8)} % ${LAST_NAMES.length}`);
-  const full = `CASE WHEN ${c.v} IS NULL THEN NULL WHEN ${c.v} LIKE '% %' THEN ${c.d.concat([first, "' '", last])} ELSE ${first} END`;
-  return c.col.maxLength === null ? full : c.d.left(full, c.col.maxLength);
+  return c.d.once(hex(c), (h) => {
+    const first = c.d.pick(FIRST_NAMES, `${c.d.hexInt(h, 1, 8)} % ${FIRST_NAMES.length}`);
+    const last = c.d.pick(LAST_NAMES, `${c.d.hexInt(h, 9, 8)} % ${LAST_NAMES.length}`);
+    const full = `CASE WHEN ${c.v} IS NULL THEN NULL WHEN ${c.v} LIKE '% %' THEN ${c.d.concat([first, "' '", last])} ELSE ${first} END`;
+    return c.col.maxLength === null ? full : c.d.left(full, c.col.maxLength);
+  });
 }
 
-/** Each digit replaced by a digit of the hash, punctuation and length kept. */
-function phoneExpr(c: Ctx, digits: string): string {
-  const n = Math.min(PHONE_POSITIONS, c.col.maxLength ?? PHONE_POSITIONS);
-  const parts: string[] = [];
-  for (let i = 1; i <= n; i++) {
-    const ch = c.d.substr(c.v, i, 1);
-    parts.push(`CASE WHEN ascii(${ch}) BETWEEN 48 AND 57 THEN ${c.d.substr(digits, i, 1)} ELSE ${ch} END`);
-  }
-  if (c.col.maxLength === null || c.col.maxLength > n) parts.push(c.d.zeroDigits(c.d.substr(c.v, n + 1)));
-  return `CASE WHEN ${c.v} IS NULL THEN NULL ELSE ${c.d.concat(parts)} END`;
-}
-
+/** Each digit replaced by one drawn from the value's salted hash (byte i mod 10): punctuation and length kept. */
 function phone(c: Ctx): string {
-  const digits = (h: string) => c.d.translate(h, 'abcdef', '012345');
-  // PostgreSQL computes the hash once per row in a subquery; MariaDB has no lateral scalar subquery
-  if (c.d.engine === 'postgres')
-    return `(SELECT ${phoneExpr(c, 's.d')} FROM (SELECT ${digits(hex(c))} AS d) s)`;
-  return phoneExpr(c, digits(hex(c)));
+  const n = Math.min(PHONE_POSITIONS, c.col.maxLength ?? PHONE_POSITIONS);
+  return c.d.once(c.d.sha256Bytes(c.salt, c.d.text(c.v)), (b) => {
+    const parts: string[] = [];
+    for (let i = 1; i <= n; i++) {
+      const ch = c.d.substr(c.v, i, 1);
+      const digit = c.d.substr("'0123456789'", `1 + ${c.d.byteAt(b, (i - 1) % 32)} % 10`, 1);
+      parts.push(`CASE WHEN ascii(${ch}) BETWEEN 48 AND 57 THEN ${digit} ELSE ${ch} END`);
+    }
+    if (c.col.maxLength === null || c.col.maxLength > n) parts.push(c.d.zeroDigits(c.d.substr(c.v, n + 1)));
+    return `CASE WHEN ${c.v} IS NULL THEN NULL ELSE ${c.d.concat(parts)} END`;
+  });
 }
 
 function noise(c: Ctx, r: Extract<Rule, { rule: 'noise' }>): string {
-  const det = r.deterministic ?? false;
-  if (c.col.kind === 'date' || c.col.kind === 'timestamp') {
-    const days = `(${sign(c, det)} * (1 + floor(${unit(c, 1, det)} * ${r.days ?? 30})))`;
-    return c.d.addDays(c.v, days);
-  }
-  const amount = r.amount ?? 1;
-  if (c.col.kind === 'integer') {
-    const a = Math.max(1, Math.floor(amount));
-    return `(${c.v} + ${sign(c, det)} * (1 + floor(${unit(c, 1, det)} * ${a})))`;
-  }
-  return `(${c.v} + ${sign(c, det)} * ${amount} * (0.01 + 0.99 * ${unit(c, 1, det)}))`;
+  const offset = (h: string | null) => {
+    if (c.col.kind === 'date' || c.col.kind === 'timestamp')
+      return c.d.addDays(c.v, `(${sign(c, h)} * (1 + floor(${unit(c, h, 1)} * ${r.days ?? 30})))`);
+    const amount = r.amount ?? 1;
+    if (c.col.kind === 'integer')
+      return `(${c.v} + ${sign(c, h)} * (1 + floor(${unit(c, h, 1)} * ${Math.max(1, Math.floor(amount))})))`;
+    return `(${c.v} + ${sign(c, h)} * ${amount} * (0.01 + 0.99 * ${unit(c, h, 1)}))`;
+  };
+  return r.deterministic === true ? c.d.once(hex(c), offset) : offset(null);
 }
 
 function partial(c: Ctx, r: Extract<Rule, { rule: 'partial' }>): string {
