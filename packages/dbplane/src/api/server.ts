@@ -18,7 +18,6 @@ import { registerKmsRoutes } from '../kms/routes.js';
 import type { Logger } from '../log/logger.js';
 import { registerQueueRoutes } from '../queues/routes.js';
 import { registerSanitizeRoutes } from '../sanitize/routes.js';
-import { registerSanitizeRoutes } from '../sanitize/routes.js';
 import { registerSecretRoutes } from '../secrets/routes.js';
 import { registerSnapshotCopyRoutes } from '../snapshots/copy-routes.js';
 import { registerSnapshotRoutes } from '../snapshots/routes.js';
@@ -102,7 +101,6 @@ export async function buildServer(deps: ApiDeps & { log: Logger }): Promise<App>
   registerSnapshotRoutes(app, { snapshots: deps.services.snapshots, mutate });
   registerSnapshotStoreRoutes(app, { services: deps.services, mutate });
   registerSnapshotCopyRoutes(app, { services: deps.services, mutate });
-  registerSanitizeRoutes(app, { sanitize: deps.services.sanitize, mutate });
   registerSanitizeRoutes(app, { sanitize: deps.services.sanitize, mutate });
   registerExecutionRoutes(app, { executions: deps.services.executions, mutate });
   registerTaskTokenRoutes(app, { executions: deps.services.executions, mutate });

@@ -66,8 +66,6 @@ export interface Services {
   snapshotRetention: import('../snapshots/retention.js').RetentionService;
   /** Masking rules validated and dry-run on databases; runs of dbplane-sanitized-snapshot. */
   sanitize: import('../sanitize/service.js').SanitizeService;
-  /** Masking rules validated and dry-run on databases; runs of dbplane-sanitized-snapshot. */
-  sanitize: import('../sanitize/service.js').SanitizeService;
   /** The region's key-encryption keys. */
   kms: import('../kms/keyring.js').Keyring;
   /** Accepts an `Event` invocation durably; the node's asynchronous invoker runs it. */

@@ -12,7 +12,6 @@ import { DbplaneError } from '../errors/index.js';
 import { registerInstanceCommands } from '../instances/cli.js';
 import { registerKmsCommands } from '../kms/cli.js';
 import { registerSanitizeCommands } from '../sanitize/cli.js';
-import { registerSanitizeCommands } from '../sanitize/cli.js';
 import { registerSecretsCommands } from '../secrets/cli.js';
 import { registerSnapshotCommands } from '../snapshots/cli.js';
 import { registerSnapshotCopyCommands } from '../snapshots/copy-cli.js';
@@ -68,7 +67,6 @@ registerDatabaseCommands(program, ctx);
 registerEnvironmentCommands(program, ctx);
 registerBootstrapCommands(program, ctx);
 registerSnapshotCommands(program, ctx);
-registerSanitizeCommands(program, ctx);
 registerSanitizeCommands(program, ctx);
 registerSnapshotCopyCommands(program, ctx);
 

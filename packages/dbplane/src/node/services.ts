@@ -32,7 +32,6 @@ import { createKeyring } from '../kms/keyring.js';
 import type { Logger } from '../log/logger.js';
 import { createQueuesService } from '../queues/service.js';
 import { createSanitizeParts } from '../sanitize/wiring.js';
-import { createSanitizeParts } from '../sanitize/wiring.js';
 import { createCredentialStore } from '../secrets/credentials.js';
 import { registerRotationIntegrations } from '../secrets/rotation/integrations.js';
 import { createRotationService } from '../secrets/rotation/service.js';
@@ -160,14 +159,6 @@ export function createServices(deps: ServiceDeps) {
     machines,
     executions: runtime.executions,
   });
-  const sanitize = createSanitizeParts({
-    ...deps,
-    databases,
-    snapshots,
-    secrets,
-    machines,
-    executions: runtime.executions,
-  });
   const bootstrap = createBootstrapService({
     pool: deps.pool,
     runner: bootstrapRunner,
@@ -194,7 +185,6 @@ export function createServices(deps: ServiceDeps) {
     databases,
     bootstrap,
     snapshots,
-    sanitize: sanitize.service,
     sanitize: sanitize.service,
     ...copyParts.services,
     functionUrls: createFunctionUrls({ pool: deps.pool, functions, accounts }),
@@ -246,7 +236,6 @@ export function createServices(deps: ServiceDeps) {
         keyring: kms,
         instances: instanceAccess,
       });
-      sanitize.register(runtime.registry, (ref) => instanceAccess.adminUrl(ref));
       sanitize.register(runtime.registry, (ref) => instanceAccess.adminUrl(ref));
       registerBootstrapIntegrations(runtime.registry, {
         pool: deps.pool,
