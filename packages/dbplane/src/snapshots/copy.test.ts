@@ -209,6 +209,11 @@ describe('cross-region copies, stores, dr-copy and retention', async () => {
       expect(copy.keyArn).toMatch(/^arn:dbplane:kms:eu-2:000000000000:key\//);
       expect(snap.keyArn).toMatch(/^arn:dbplane:kms:local-1:/);
       expect(copy.checksum).not.toBe(snap.checksum);
+      const inEu2 = (await get('/v1/snapshots?region=eu-2')).body.snapshots.map(
+        (s: { name: string }) => s.name,
+      );
+      expect(inEu2).toContain(copy.name);
+      expect(inEu2).not.toContain(snap.name);
       const progress = await get(`/v1/snapshots/${res.body.name}/copy`);
       expect(progress.body).toMatchObject({
         sourceArn: snap.arn,

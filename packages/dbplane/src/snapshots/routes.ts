@@ -72,7 +72,10 @@ export function registerSnapshotRoutes(
     {
       schema: {
         tags,
-        querystring: PageQuery,
+        querystring: Type.Composite([
+          PageQuery,
+          Type.Object({ region: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })) }),
+        ]),
         response: {
           200: Type.Object({
             snapshots: Type.Array(Type.Ref('Snapshot')),
@@ -86,6 +89,7 @@ export function registerSnapshotRoutes(
         accountId: account(request),
         limit: request.query.limit ?? 50,
         nextToken: request.query.nextToken,
+        region: request.query.region,
       }),
   );
   app.get(

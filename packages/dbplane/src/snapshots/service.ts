@@ -125,7 +125,13 @@ export function createSnapshotsService(deps: {
     },
 
     /** The account's snapshots and those shared with it, by ARN. */
-    async list(p: { accountId: string; limit: number; nextToken?: string | undefined }) {
+    async list(p: {
+      accountId: string;
+      limit: number;
+      nextToken?: string | undefined;
+      /** Only the snapshots (and copies) in this region. */
+      region?: string | undefined;
+    }) {
       const token = decodePageToken(p.nextToken);
       const rows = await sql.listVisible(deps.pool, {
         ...p,

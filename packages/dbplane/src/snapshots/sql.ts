@@ -95,12 +95,17 @@ export async function findVisible(
 
 export async function listVisible(
   db: Db,
-  p: Readonly<{ accountId: string; afterArn?: string | undefined; limit: number }>,
+  p: Readonly<{
+    accountId: string;
+    afterArn?: string | undefined;
+    limit: number;
+    region?: string | undefined;
+  }>,
 ): Promise<SnapshotRow[]> {
   const r = await db.query<SnapshotRow>(
     `SELECT * FROM snapshots WHERE (account_id = $1 OR $1 = ANY (shared_with))
-       AND ($2::text IS NULL OR arn > $2) ORDER BY arn LIMIT $3`,
-    [p.accountId, p.afterArn ?? null, p.limit + 1],
+       AND ($2::text IS NULL OR arn > $2) AND ($4::text IS NULL OR region = $4) ORDER BY arn LIMIT $3`,
+    [p.accountId, p.afterArn ?? null, p.limit + 1, p.region ?? null],
   );
   return r.rows;
 }
