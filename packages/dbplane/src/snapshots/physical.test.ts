@@ -75,7 +75,7 @@ function startWriter(client: pg.Client) {
       try {
         await client.query('BEGIN');
         await client.query(
-          `INSERT INTO items (batch, n, payload) SELECT $1, g, repeat(md5(g::text), 8) FROM generate_series(1, 500) g`,
+          `INSERT INTO items (batch, n, payload) SELECT $1, g, md5(g::text) FROM generate_series(1, 200) g`,
           [batch],
         );
         await client.query(
