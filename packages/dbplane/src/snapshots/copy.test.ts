@@ -5,10 +5,12 @@ import type { Readable } from 'node:stream';
 import pg from 'pg';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { connectAdmin } from '../engines/admin/index.js';
+import { runCli } from '../test-support/cli.js';
 import { startS3Server, type TestS3 } from '../test-support/s3.js';
 import { useTestServer } from '../test-support/server.js';
 import { pastRetention } from './retention.js';
 import { createS3Store } from './s3-store.js';
+import { parseStoreSetting } from './stores.js';
 
 const unique = (prefix: string) => `${prefix}-${randomBytes(4).toString('hex')}`;
 const LONG = { timeout: 120_000 };
@@ -296,6 +298,25 @@ describe('cross-region copies, stores, dr-copy and retention', async () => {
     },
   );
 
+  it('dbplane snapshots copy --wait shows a progress bar; dbplane snapshot-stores list', LONG, async () => {
+    const { instance } = await setup();
+    const snap = await snapshot(await database(instance));
+    const cli = (...args: string[]) =>
+      runCli(args, { DBPLANE_ENDPOINT: server.url, DBPLANE_API_KEY: server.adminKey });
+    const copied = await cli('snapshots', 'copy', snap.name, '--target-region', 'us-3', '--wait');
+    expect(copied.code, copied.stderr).toBe(0);
+    expect(copied.stdout).toMatch(
+      new RegExp(`^copied to arn:dbplane:rds:us-3:000000000000:snapshot:${snap.name}-us-3`),
+    );
+    expect(copied.stderr).toMatch(/\[#+\] 100% (\d+)\/\1 parts/);
+    const stores = await cli('snapshot-stores', 'list');
+    expect(stores.code, stores.stderr).toBe(0);
+    expect(stores.stdout).toMatch(/us-3\s+directory/);
+    const bad = await cli('snapshots', 'copy', snap.name, '--target-region', 'ap-7');
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toMatch(/no snapshot store is known for region "ap-7"/);
+  });
+
   it('retention keeps the newest N of a source in each region and deletes the rest', LONG, async () => {
     const { instance } = await setup();
     const source = await database(instance);
@@ -315,6 +336,30 @@ describe('cross-region copies, stores, dr-copy and retention', async () => {
     const rules = await get('/v1/rules/dbplane-snapshot-retention');
     expect(rules.body.scheduleExpression).toBe('cron(0 3 * * ? *)');
     expect((await server.call('DELETE', `/v1/snapshot-retention/${source}`)).status).toBe(200);
+  });
+});
+
+describe('the snapshotStore setting', () => {
+  it('is a directory by default or when a path, an S3 bucket when an s3:// URL', () => {
+    expect(parseStoreSetting('', '/d/snapshots/local-1')).toEqual({
+      type: 'directory',
+      path: '/d/snapshots/local-1',
+    });
+    expect(parseStoreSetting('/mnt/snaps', '/x')).toEqual({ type: 'directory', path: '/mnt/snaps' });
+    expect(
+      parseStoreSetting(
+        's3://snaps/eu-1/?endpoint=http://127.0.0.1:9000&region=eu-west-1&forcePathStyle=true',
+        '/x',
+      ),
+    ).toEqual({
+      type: 's3',
+      bucket: 'snaps',
+      prefix: 'eu-1/',
+      endpoint: 'http://127.0.0.1:9000',
+      s3Region: 'eu-west-1',
+      forcePathStyle: true,
+    });
+    expect(parseStoreSetting('s3://snaps', '/x')).toEqual({ type: 's3', bucket: 'snaps' });
   });
 });
 
