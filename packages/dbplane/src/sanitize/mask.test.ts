@@ -137,6 +137,31 @@ describe.each(ENGINES)('masking on $engine', (e) => {
     }
   });
 
+  it('masks tables and columns whose names hold quotes', { timeout: 60_000 }, async () => {
+    const t = await fresh(e);
+    const d =
+      e.engine === 'postgres'
+        ? (s: string) => `"${s.replaceAll('"', '""')}"`
+        : (s: string) => `\`${s.replaceAll('`', '``')}\``;
+    const [table, column] = [`we"i'r\`d; DROP TABLE users`, `e"m'a\`il`];
+    try {
+      await t.query(`CREATE TABLE ${d(table)} (${d(column)} varchar(100))`);
+      await t.query(`INSERT INTO ${d(table)} VALUES ('a@corp.test'), ('it''s@corp.test')`);
+      const rules: RulesDocument = { tables: { [table]: { columns: { [column]: 'fakeEmail' } } } };
+      const schema = await readSchema(t, new Set([table]));
+      expect(await problemsOf(t, schema, rules)).toEqual([]);
+      const plan = planMasking(rules, schema, SALT);
+      const samples = await takeSamples(t, plan, SALT);
+      await applyMasking(t, plan, []);
+      await verifyMasking(t, plan, SALT, samples);
+      const rows = await t.query<{ v: string }>(`SELECT ${d(column)} AS v FROM ${d(table)}`);
+      expect(rows.map((r) => r.v).every((v) => /^u[0-9a-f]{16}@example\.com$/.test(v))).toBe(true);
+      expect(await t.query('SELECT count(*) AS n FROM users')).toHaveLength(1);
+    } finally {
+      await t.close();
+    }
+  });
+
   it('rolls everything back when a statement fails midway', { timeout: 60_000 }, async () => {
     const t = await fresh(e);
     try {
