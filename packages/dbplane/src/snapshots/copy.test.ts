@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { type AddressInfo, createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import pg from 'pg';
@@ -317,26 +318,63 @@ describe('cross-region copies, stores, dr-copy and retention', async () => {
     expect(bad.stderr).toMatch(/no snapshot store is known for region "ap-7"/);
   });
 
-  it('retention keeps the newest N of a source in each region and deletes the rest', LONG, async () => {
-    const { instance } = await setup();
-    const source = await database(instance);
-    const snaps = [await snapshot(source), await snapshot(source), await snapshot(source)];
-    expect((await server.call('PUT', `/v1/snapshot-retention/${source}`, {})).status).toBe(400);
-    const put = await server.call('PUT', `/v1/snapshot-retention/${source}`, { keepLast: 2 });
-    expect(put.status, JSON.stringify(put.body)).toBe(200);
-    expect(put.body).toMatchObject({ sourceType: 'database', source, keepLast: 2, keepDays: null });
-    expect((await get(`/v1/snapshot-retention/${source}`)).body.keepLast).toBe(2);
-    const started = await server.call('POST', '/v1/state-machines/dbplane-snapshot-retention/executions', {
-      input: {},
-    });
-    const done = (await execution(started.body.executionArn)).output;
-    expect(done.deleted).toEqual([{ name: snaps[0]?.name, region: 'local-1' }]);
-    expect((await get(`/v1/snapshots/${snaps[0]?.name}`)).status).toBe(404);
-    expect((await get(`/v1/snapshots/${snaps[2]?.name}`)).status).toBe(200);
-    const rules = await get('/v1/rules/dbplane-snapshot-retention');
-    expect(rules.body.scheduleExpression).toBe('cron(0 3 * * ? *)');
-    expect((await server.call('DELETE', `/v1/snapshot-retention/${source}`)).status).toBe(200);
-  });
+  it(
+    'retention keeps the newest N of a source in each region, deletes the rest, never one being copied',
+    LONG,
+    async () => {
+      const { instance } = await setup();
+      const source = await database(instance);
+      const snaps = [];
+      for (let i = 0; i < 4; i++) snaps.push(await snapshot(source));
+      // a store that accepts connections and never answers: a copy of the oldest stays creating
+      const sockets = new Set<Socket>();
+      const hanging = createServer((socket) => sockets.add(socket));
+      await new Promise<void>((res) => hanging.listen(0, '127.0.0.1', res));
+      const port = (hanging.address() as AddressInfo).port;
+      try {
+        const store = await server.call('PUT', '/v1/snapshot-stores/zz-1', {
+          type: 's3',
+          bucket: 'never',
+          endpoint: `http://127.0.0.1:${port}`,
+          forcePathStyle: true,
+          accessKeyId: 'a',
+          secretAccessKey: 'b',
+        });
+        expect(store.status).toBe(200);
+        const copy = await server.call('POST', `/v1/snapshots/${snaps[0]?.name}/copy`, {
+          targetRegion: 'zz-1',
+        });
+        expect(copy.status).toBe(202);
+        await expect.poll(() => sockets.size, { timeout: 60_000 }).toBeGreaterThan(0);
+
+        expect((await server.call('PUT', `/v1/snapshot-retention/${source}`, {})).status).toBe(400);
+        const put = await server.call('PUT', `/v1/snapshot-retention/${source}`, { keepLast: 2 });
+        expect(put.status, JSON.stringify(put.body)).toBe(200);
+        expect(put.body).toMatchObject({ sourceType: 'database', source, keepLast: 2, keepDays: null });
+        expect((await get(`/v1/snapshot-retention/${source}`)).body.keepLast).toBe(2);
+        const started = await server.call(
+          'POST',
+          '/v1/state-machines/dbplane-snapshot-retention/executions',
+          {
+            input: {},
+          },
+        );
+        const done = (await execution(started.body.executionArn)).output;
+        expect(done.deleted).toEqual([{ name: snaps[1]?.name, region: 'local-1' }]);
+        expect(done.protected).toEqual([{ name: snaps[0]?.name, reason: 'being copied or restored from' }]);
+        expect((await get(`/v1/snapshots/${snaps[1]?.name}`)).status).toBe(404);
+        for (const kept of [snaps[0], snaps[2], snaps[3]])
+          expect((await get(`/v1/snapshots/${kept?.name}`)).status).toBe(200);
+        expect((await get(`/v1/snapshots/${copy.body.name}`)).body.status).toBe('creating');
+        const rules = await get('/v1/rules/dbplane-snapshot-retention');
+        expect(rules.body.scheduleExpression).toBe('cron(0 3 * * ? *)');
+        expect((await server.call('DELETE', `/v1/snapshot-retention/${source}`)).status).toBe(200);
+      } finally {
+        for (const socket of sockets) socket.destroy();
+        hanging.close();
+      }
+    },
+  );
 });
 
 describe('the snapshotStore setting', () => {
