@@ -111,6 +111,7 @@ export function registerSanitizeCommands(program: Command, ctx: CommandContext):
     .description('snapshot, restore to a temporary database, mask, verify, snapshot the result and share it')
     .option('--database <name>', 'the source database (a fresh snapshot of it is taken)')
     .option('--snapshot <name>', 'or an existing snapshot to start from')
+    .option('--latest-snapshot', 'with --database: start from its latest available snapshot')
     .requiredOption('--rules <file>', 'the rules, JSON or YAML')
     .option(
       '--snapshot-name <name>',
@@ -124,7 +125,10 @@ export function registerSanitizeCommands(program: Command, ctx: CommandContext):
       if ((o.database === undefined) === (o.snapshot === undefined))
         throw new DbplaneError('ValidationError', 'give exactly one of --database and --snapshot');
       const body = {
-        source: o.database === undefined ? { snapshot: o.snapshot } : { database: o.database },
+        source:
+          o.database === undefined
+            ? { snapshot: o.snapshot }
+            : { database: o.database, ...(o.latestSnapshot === true ? { useLatestSnapshot: true } : {}) },
         rules: await readRules(String(o.rules)),
         ...(typeof o.snapshotName === 'string' ? { snapshotName: o.snapshotName } : {}),
         ...(typeof o.shareWith === 'string' ? { shareWith: list(o.shareWith) } : {}),

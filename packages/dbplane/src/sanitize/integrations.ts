@@ -28,7 +28,8 @@ export interface IntegrationDeps {
 
 /** What a run is asked to do: the workflow's input (from `POST /v1/sanitize/runs`, a schedule or by hand). */
 export interface RunInput {
-  source: { database: string } | { snapshot: string };
+  /** A fresh snapshot of `database`, its latest available one (`useLatestSnapshot`), or a given snapshot. */
+  source: { database: string; useLatestSnapshot?: boolean } | { snapshot: string };
   rules: RulesDocument;
   snapshotName?: string;
   shareWith?: string[];
@@ -112,7 +113,10 @@ async function prepare(deps: IntegrationDeps, accountId: string, input: RunInput
   const tag = { [EXECUTION_TAG]: executionArn };
   let sourceSnapshot: string;
   let sourceDatabase: string;
-  if ('database' in input.source) {
+  if ('database' in input.source && input.source.useLatestSnapshot === true) {
+    sourceDatabase = input.source.database;
+    sourceSnapshot = await latestSnapshot(deps, accountId, sourceDatabase);
+  } else if ('database' in input.source) {
     sourceDatabase = input.source.database;
     sourceSnapshot = `sanitize-src-${id}`;
     const db = input.source.database;
@@ -132,6 +136,19 @@ async function prepare(deps: IntegrationDeps, accountId: string, input: RunInput
     copy: input.copy === undefined ? null : { kmsKeyId: null, ...input.copy },
     instance: input.instance ?? null,
   };
+}
+
+/** The newest available snapshot the account owns of `database`. */
+async function latestSnapshot(deps: IntegrationDeps, accountId: string, database: string): Promise<string> {
+  let best: { name: string; createdAt: string } | undefined;
+  for await (const s of all((t) =>
+    deps.snapshots.list({ accountId, limit: 100, nextToken: t }).then((r) => ({ ...r, items: r.snapshots })),
+  ))
+    if (s.ownerAccountId === accountId && s.source.database === database && s.status === 'available')
+      if (best === undefined || s.createdAt > best.createdAt) best = s;
+  if (best === undefined)
+    throw new DbplaneError('Dbplane.SnapshotNotFound', `database "${database}" has no available snapshot`);
+  return best.name;
 }
 
 /** Ready only when available; failed is fatal; anything else is not ready yet. */

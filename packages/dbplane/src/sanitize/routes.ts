@@ -21,7 +21,17 @@ const Ask = { database: Database, rules: Type.Ref(RulesSchema) };
 const RunBody = Type.Object(
   {
     source: Type.Union([
-      Type.Object({ database: DatabaseName }, { additionalProperties: false }),
+      Type.Object(
+        {
+          database: DatabaseName,
+          useLatestSnapshot: Type.Optional(
+            Type.Boolean({
+              description: "start from the database's latest available snapshot instead of a fresh one",
+            }),
+          ),
+        },
+        { additionalProperties: false },
+      ),
       Type.Object(
         { snapshot: Type.String({ minLength: 1, maxLength: 256 }) },
         { additionalProperties: false },

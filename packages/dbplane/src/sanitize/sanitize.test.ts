@@ -1,7 +1,10 @@
 import { randomBytes } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { connectAdmin } from '../engines/admin/index.js';
+import { runCli } from '../test-support/cli.js';
 import { useTestServer } from '../test-support/server.js';
 import { runId } from './integrations.js';
 import type { RulesDocument } from './types.js';
@@ -241,4 +244,55 @@ describe('sanitizing through the API and the dbplane-sanitized-snapshot workflow
       expect(await emails(db)).toEqual(original);
     },
   );
+
+  it('starts from the latest available snapshot, from the CLI with a YAML rules file', LONG, async () => {
+    const db = await source();
+    const cli = (args: string[]) =>
+      runCli(args, { DBPLANE_ENDPOINT: server.url, DBPLANE_API_KEY: server.adminKey });
+    const bad = join(server.dataDir, 'bad.yaml');
+    await writeFile(bad, 'tables:\n  users:\n    columns:\n      email: partial\n');
+    const refused = await cli(['sanitize', 'rules', 'validate', db, '--rules', bad]);
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toMatch(/error \/tables\/users\/columns\/email: .*UNIQUE/);
+    const good = join(server.dataDir, 'rules.yaml');
+    await writeFile(
+      good,
+      [
+        'tables:',
+        '  users: { columns: { id: hash, email: fakeEmail, name: fakeName, phone: fakePhone } }',
+        '  orders: { columns: { user_id: hash } }',
+        '  newsletter: { columns: { email: fakeEmail } }',
+      ].join('\n'),
+    );
+    const dry = await cli(['sanitize', 'dry-run', db, '--rules', good, '--rows', '1']);
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(dry.stdout).toMatch(/email: user\d+@corp\.test → u[0-9a-f]{16}@example\.com/);
+
+    const taken = unique('snap').replaceAll('_', '-');
+    expect((await server.call('POST', '/v1/snapshots', { name: taken, database: db })).status).toBe(202);
+    await poll(`/v1/snapshots/${taken}`, 'status', (s) => s === 'available');
+    const target = unique('qa').replaceAll('_', '-');
+    const ran = await cli([
+      'sanitize',
+      'run',
+      '--database',
+      db,
+      '--latest-snapshot',
+      '--rules',
+      good,
+      '--snapshot-name',
+      target,
+      '--wait',
+      '--output',
+      'json',
+    ]);
+    expect(ran.code, ran.stderr).toBe(0);
+    const run = JSON.parse(ran.stdout);
+    expect(run).toMatchObject({ status: 'SUCCEEDED', output: { snapshot: { name: target } } });
+    expect(run.input.source).toEqual({ database: db, useLatestSnapshot: true });
+    // the snapshot it started from is the caller's and stays; nothing of the run is left
+    expect((await get(`/v1/snapshots/${taken}`)).body.status).toBe('available');
+    expect((await get(`/v1/snapshots/sanitize-src-${runId(run.executionArn)}`)).status).toBe(404);
+    expect(await leftovers(run.executionArn)).toEqual([]);
+  });
 });
