@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { createNotifier } from '../store/notifier.js';
 import { useTestServer } from '../test-support/server.js';
+import { createAccountsService } from './service.js';
 
 describe('API keys and authentication', () => {
   const server = useTestServer();
@@ -85,6 +87,35 @@ describe('API keys and authentication', () => {
     expect(after.status).toBe(401);
     expect(after.body.error.message).toMatch(/revoked/);
     expect((await server.call('DELETE', '/v1/api-keys/temp')).status).toBe(404);
+  });
+
+  it('refuses a revoked key on another node as soon as it hears of it, not when its cache expires', async () => {
+    const key = (await server.call('POST', '/v1/api-keys', { name: 'elsewhere', role: 'operator' })).body
+      .secret;
+    const notifier = createNotifier(server.pool);
+    // another node on the same store whose key cache never expires: only the notification can clear it
+    const other = createAccountsService({ pool: server.pool, region: 'local-1', notifier, clock: () => 0 });
+    try {
+      expect((await other.authenticate(key)).keyName).toBe('elsewhere');
+      // its LISTEN is in place once it hears a probe
+      for (let heard = false; !heard; ) {
+        const probe = notifier.wait('dbplane_api_keys', 500, 'probe');
+        await server.pool.query("SELECT pg_notify('dbplane_api_keys', 'probe')");
+        heard = await probe;
+      }
+      expect((await server.call('DELETE', '/v1/api-keys/elsewhere')).status).toBe(200);
+      let refused: unknown;
+      for (let i = 0; i < 200 && refused === undefined; i++) {
+        refused = await other.authenticate(key).then(
+          () => undefined,
+          (err: unknown) => err,
+        );
+        if (refused === undefined) await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(refused).toMatchObject({ message: expect.stringMatching(/revoked/) });
+    } finally {
+      await notifier.close();
+    }
   });
 
   it('accepts short-lived tokens until they expire, and refuses a tampered one', async () => {

@@ -1,7 +1,9 @@
 import { buildArn } from '../arn.js';
 import { ConflictError, NotFoundError, UnauthenticatedError } from '../errors/index.js';
 import { decodePageToken, encodePageToken, takePage } from '../paging.js';
-import { type Db, type Pool, withTransaction } from '../store/db.js';
+import { type Db, type Pool, withTransaction, writeLater } from '../store/db.js';
+import type { Notifier } from '../store/notifier.js';
+import { API_KEYS_CHANNEL, createKeyCache } from './key-cache.js';
 import { generateKeyMaterial, parseToken, secretMatches } from './key-material.js';
 import * as sql from './sql.js';
 import { createTokens, type Tokens } from './tokens.js';
@@ -38,9 +40,23 @@ export type CreateKeyParams = Readonly<{
  * const accounts = createAccountsService({ pool, region: 'local-1' });
  * const principal = await accounts.authenticate(request.headers['x-api-key']);
  */
-export function createAccountsService(deps: { pool: Pool; region: string }): AccountsService {
+export function createAccountsService(deps: {
+  pool: Pool;
+  region: string;
+  notifier?: Notifier | undefined;
+  /** The key cache's clock (tests freeze it). */
+  clock?: () => number;
+}): AccountsService {
   const { pool, region } = deps;
   const tokens = createTokens(pool);
+  const cache = createKeyCache({ notifier: deps.notifier, now: deps.clock });
+  const findKey = async (keyId: string) => {
+    const cached = cache.get(keyId);
+    if (cached !== undefined) return cached;
+    const row = await sql.findKeyById(pool, keyId);
+    if (row !== undefined && row.revoked_at === null) cache.set(row);
+    return row;
+  };
   const toApiKey = (row: sql.ApiKeyRow): ApiKey => ({
     arn: buildArn({ service: 'iam', region, accountId: row.account_id, resource: `api-key/${row.name}` }),
     id: row.id,
@@ -75,7 +91,7 @@ export function createAccountsService(deps: { pool: Pool; region: string }): Acc
       if (token !== undefined && tokens.isToken(token.trim())) return tokens.verify(token.trim());
       const parsed = token === undefined ? undefined : parseToken(token.trim());
       if (parsed === undefined) throw new UnauthenticatedError();
-      const row = await sql.findKeyById(pool, parsed.keyId);
+      const row = await findKey(parsed.keyId);
       if (row === undefined || !secretMatches(parsed.secret, row.secret_hash)) {
         throw new UnauthenticatedError('the API key is not valid');
       }
@@ -111,6 +127,8 @@ export function createAccountsService(deps: { pool: Pool; region: string }): Acc
         );
       }
       const revoked = await sql.revokeKey(tx, { id: row.id });
+      cache.forget(row.id);
+      await writeLater(tx, { text: 'SELECT pg_notify($1, $2)', values: [API_KEYS_CHANNEL, row.id] });
       return toApiKey(revoked ?? row);
     },
     async ensureDefaultAccount() {
