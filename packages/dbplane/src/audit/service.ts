@@ -52,7 +52,7 @@ export function createAuditService(deps: { pool: Pool; region: string }): AuditS
   };
 }
 
-function toRecord(row: sql.AuditRow): AuditRecord {
+function toRecord(row: Omit<sql.AuditRow, 'seq'>): AuditRecord {
   return {
     id: row.id,
     accountId: row.account_id,

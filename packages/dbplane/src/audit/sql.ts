@@ -1,4 +1,4 @@
-import type { Db } from '../store/db.js';
+import { type Db, writeLater } from '../store/db.js';
 import type { AuditFilter, NewAuditRecord } from './types.js';
 
 export interface AuditRow {
@@ -23,36 +23,61 @@ export interface AuditRow {
   user_agent: string | null;
 }
 
+/**
+ * Writes one record, held for the transaction's next round trip
+ * (`writeLater`): the record is answered as written, its time being now.
+ */
 export async function insertAuditRecord(
   db: Db,
   p: Readonly<NewAuditRecord & { id: string; region: string }>,
-): Promise<AuditRow> {
-  const r = await db.query<AuditRow>(
-    `INSERT INTO audit_records (id, account_id, region, request_id, principal_key_id, principal_name, principal_role,
-       service, action, resource_arn, request_parameters, response_elements, status_code, error_code, error_message,
-       source_ip, user_agent)
-     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17) RETURNING *`,
-    [
-      p.id,
-      p.accountId,
-      p.region,
-      p.requestId,
-      p.principal.keyId,
-      p.principal.keyName,
-      p.principal.role,
-      p.service,
-      p.action,
-      p.resourceArn,
-      JSON.stringify(p.requestParameters ?? {}),
-      p.responseElements === undefined ? null : JSON.stringify(p.responseElements),
-      p.statusCode,
-      p.errorCode,
-      p.errorMessage,
-      p.sourceIp,
-      p.userAgent,
+): Promise<Omit<AuditRow, 'seq'>> {
+  const row: Omit<AuditRow, 'seq'> = {
+    id: p.id,
+    account_id: p.accountId,
+    region: p.region,
+    event_time: new Date(),
+    request_id: p.requestId,
+    principal_key_id: p.principal.keyId,
+    principal_name: p.principal.keyName,
+    principal_role: p.principal.role,
+    service: p.service,
+    action: p.action,
+    resource_arn: p.resourceArn,
+    request_parameters: p.requestParameters ?? {},
+    response_elements: p.responseElements ?? null,
+    status_code: p.statusCode,
+    error_code: p.errorCode,
+    error_message: p.errorMessage,
+    source_ip: p.sourceIp,
+    user_agent: p.userAgent,
+  };
+  await writeLater(db, {
+    text: `INSERT INTO audit_records (id, account_id, region, event_time, request_id, principal_key_id, principal_name,
+       principal_role, service, action, resource_arn, request_parameters, response_elements, status_code, error_code,
+       error_message, source_ip, user_agent)
+     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18)`,
+    values: [
+      row.id,
+      row.account_id,
+      row.region,
+      row.event_time,
+      row.request_id,
+      row.principal_key_id,
+      row.principal_name,
+      row.principal_role,
+      row.service,
+      row.action,
+      row.resource_arn,
+      JSON.stringify(row.request_parameters),
+      row.response_elements === null ? null : JSON.stringify(row.response_elements),
+      row.status_code,
+      row.error_code,
+      row.error_message,
+      row.source_ip,
+      row.user_agent,
     ],
-  );
-  return r.rows[0] as AuditRow;
+  });
+  return row;
 }
 
 export async function listAuditRecords(

@@ -1,4 +1,4 @@
-import type { Db } from '../store/db.js';
+import { type Db, writeLater } from '../store/db.js';
 
 export interface BusRow {
   id: string;
@@ -68,21 +68,20 @@ export async function bumpRules(db: Db, busId: string): Promise<void> {
   await db.query('UPDATE event_buses SET rules_version = rules_version + 1 WHERE id = $1', [busId]);
 }
 
-/** Inserts an event; with `channel`, also wakes the routers, in the same round trip. */
+/**
+ * Inserts an event; with `channel`, also wakes the routers. Held for the
+ * transaction's next round trip (`writeLater`): nothing reads it back there.
+ */
 export async function insertEvent(
   db: Db,
   p: Readonly<{ id: string; busId: string; envelope: unknown; replayName?: string | null; channel?: string }>,
 ): Promise<void> {
-  const values = [p.id, p.busId, JSON.stringify(p.envelope), p.replayName ?? null];
-  if (p.channel === undefined) {
-    await db.query('INSERT INTO events (id, bus_id, envelope, replay_name) VALUES ($1,$2,$3,$4)', values);
-    return;
-  }
-  await db.query(
-    `WITH e AS (INSERT INTO events (id, bus_id, envelope, replay_name) VALUES ($1,$2,$3,$4) RETURNING bus_id)
-     SELECT pg_notify($5, bus_id::text) FROM e`,
-    [...values, p.channel],
-  );
+  const insert = {
+    text: 'INSERT INTO events (id, bus_id, envelope, replay_name) VALUES ($1,$2,$3,$4)',
+    values: [p.id, p.busId, JSON.stringify(p.envelope), p.replayName ?? null],
+  };
+  if (p.channel === undefined) await writeLater(db, insert);
+  else await writeLater(db, insert, { text: 'SELECT pg_notify($1, $2)', values: [p.channel, p.busId] });
 }
 
 export async function upsertRule(

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { LoggingConfiguration } from '../states/types.js';
-import type { Db } from '../store/db.js';
+import { type Db, onTransactionEnd } from '../store/db.js';
 import type { EngineCommand, FinalStatus, HistoryEvent, StepResult } from './engine-types.js';
 import { writeLogs } from './logs.js';
 import * as sql from './sql.js';
@@ -28,6 +28,25 @@ export interface StepObserver {
   onApplied?: ((result: StepResult, applied: Applied) => void) | undefined;
   /** Every input the engine is given, with its time (recording histories for replay tests). */
   onInput?: ((executionArn: string, entry: JournalEntry) => void) | undefined;
+  /** This node's task worker, when it runs: tasks it has room for skip the wake-up and the claim. */
+  localTasks?: LocalTasks | undefined;
+}
+
+/**
+ * A task worker that takes tasks queued on its node straight after their
+ * transaction commits: the task is inserted already leased to it, so no
+ * NOTIFY round trip and no claim query stand between the step and the call.
+ */
+export interface LocalTasks {
+  /** Room for one task (released if the transaction rolls back), or undefined when the worker is full. */
+  reserve(): TaskSlot | undefined;
+}
+
+export interface TaskSlot {
+  owner: string;
+  leaseMs: number;
+  run(task: sql.TaskRow): void;
+  release(): void;
 }
 
 /** One input to an execution's engine, as a replay needs it. */
@@ -39,6 +58,8 @@ export type JournalEntry =
 export interface Applied {
   final?: { status: FinalStatus; output: unknown; error: string | null; cause: string | null };
   tasks: number;
+  /** Of `tasks`, those this node's worker runs after commit. */
+  local: number;
   timers: number;
   activities: string[];
 }
@@ -66,12 +87,19 @@ export async function applyStep(
     lastEventId: number;
     stateMachineArn: string;
     logging: LoggingConfiguration;
+    /** The execution's row as read (or inserted) in this transaction, when it is current. */
+    current?: sql.ExecutionRow | undefined;
   }>,
   result: StepResult,
   observer: StepObserver = {},
 ): Promise<Applied & { lastEventId: number }> {
-  const applied: Applied = { tasks: 0, timers: 0, activities: [] };
-  for (const command of result.commands) await applyCommand(tx, execution, command, applied);
+  const applied: Applied = { tasks: 0, local: 0, timers: 0, activities: [] };
+  // a step that ends the execution queues nothing: its final write drops pending tasks and timers
+  const ends = result.commands.some((c) => c.type === 'complete');
+  for (const command of result.commands) {
+    if (ends && (command.type === 'invokeTask' || command.type === 'startTimer')) continue;
+    await applyCommand(tx, execution, command, applied, observer.localTasks);
+  }
   await writeLogs(tx, {
     executionArn: execution.arn,
     stateMachineArn: execution.stateMachineArn,
@@ -85,6 +113,7 @@ export async function applyStep(
     lastEventId,
     events: result.events,
     final: applied.final,
+    current: execution.current,
   });
   if (applied.final !== undefined)
     await observer.onStatus?.(tx, {
@@ -93,9 +122,9 @@ export async function applyStep(
       ...(finished === undefined ? {} : { row: finished }),
     });
   observer.onApplied?.(result, applied);
-  if (applied.tasks > 0) await tx.query('SELECT pg_notify($1, $2)', [TASK_CHANNEL, '']);
-  if (applied.timers > 0) await tx.query('SELECT pg_notify($1, $2)', [EXEC_CHANNEL, '']);
-  for (const arn of applied.activities) await tx.query('SELECT pg_notify($1, $2)', [ACTIVITY_CHANNEL, arn]);
+  if (applied.tasks > applied.local) await sql.notify(tx, TASK_CHANNEL, '');
+  if (applied.timers > 0) await sql.notify(tx, EXEC_CHANNEL, '');
+  for (const arn of applied.activities) await sql.notify(tx, ACTIVITY_CHANNEL, arn);
   return { ...applied, lastEventId };
 }
 
@@ -104,12 +133,14 @@ async function applyCommand(
   execution: Readonly<{ arn: string; accountId: string }>,
   command: EngineCommand,
   applied: Applied,
+  local: LocalTasks | undefined,
 ): Promise<void> {
   switch (command.type) {
     case 'invokeTask': {
       const base = command.resource.replace(/\.(sync(:2)?|waitForTaskToken)$/, '');
       const activityArn = ACTIVITY_ARN.test(base) ? base : null;
-      await sql.insertTask(tx, {
+      const slot = activityArn === null ? local?.reserve() : undefined;
+      const task = await sql.insertTask(tx, {
         token: command.idempotencyToken,
         arn: execution.arn,
         accountId: execution.accountId,
@@ -119,7 +150,15 @@ async function applyCommand(
         pattern: command.pattern,
         taskToken: command.taskToken ?? (activityArn === null ? null : randomBytes(32).toString('base64url')),
         activityArn,
+        lease: slot,
       });
+      if (slot !== undefined) {
+        if (!onTransactionEnd(tx, (ok) => (ok ? slot.run(task) : slot.release()))) {
+          slot.release();
+          throw new Error('a step is applied outside a transaction');
+        }
+        applied.local += 1;
+      }
       if (activityArn === null) applied.tasks += 1;
       else applied.activities.push(activityArn);
       return;

@@ -46,7 +46,7 @@ export function createEngineLoop<M>(deps: EngineLoopDeps<M>) {
         state = result.state;
         if (result.commands.some((c) => c.type === 'complete')) break;
       }
-      await applyStep(tx, target(row), merge(results), deps.observer);
+      await applyStep(tx, { ...target(row), current: row }, merge(results), deps.observer);
     });
   };
 

@@ -1,5 +1,5 @@
 import type { LoggingConfiguration } from '../states/types.js';
-import type { Db } from '../store/db.js';
+import { type Db, writeLater } from '../store/db.js';
 import type { HistoryEvent } from './engine-types.js';
 
 const FATAL = new Set(['ExecutionFailed', 'ExecutionAborted', 'ExecutionTimedOut']);
@@ -44,11 +44,11 @@ export async function writeLogs(
   ) as HistoryEvent[];
   const kept = p.logging.includeExecutionData ? plain : plain.map(stripData);
   if (kept.length === 0) return;
-  await tx.query(
-    `INSERT INTO execution_logs (state_machine_arn, execution_arn, event_id, type, event)
+  await writeLater(tx, {
+    text: `INSERT INTO execution_logs (state_machine_arn, execution_arn, event_id, type, event)
      SELECT $1, $2, (e->>'id')::int, e->>'type', e FROM jsonb_array_elements($3::jsonb) AS e`,
-    [p.stateMachineArn, p.executionArn, JSON.stringify(kept)],
-  );
+    values: [p.stateMachineArn, p.executionArn, JSON.stringify(kept)],
+  });
 }
 
 /** Deletes logs older than `logDays` and finished executions older than `executionDays`. */

@@ -86,9 +86,11 @@ export function createRuntime<M>(deps: RuntimeDeps<M>) {
       });
       loop.start();
       tasks.start();
+      observer.localTasks = tasks.local;
       workers = [loop, tasks, sweeper];
     },
     async stopWorkers() {
+      observer.localTasks = undefined;
       await Promise.all(workers.map((w) => w.stop()));
       workers = [];
     },

@@ -54,7 +54,7 @@ export function createExecutionsService<M>(deps: ExecutionsDeps<M>) {
 
   const deliver = async (tx: Db, arn: string, input: EngineInput) => {
     await sql.enqueueInput(tx, { arn, input });
-    await tx.query('SELECT pg_notify($1, $2)', [EXEC_CHANNEL, arn]);
+    await sql.notify(tx, EXEC_CHANNEL, arn);
   };
 
   return {
@@ -99,7 +99,7 @@ export function createExecutionsService<M>(deps: ExecutionsDeps<M>) {
       deps.observer?.onInput?.(arn, { now, start: { input, context } });
       const result = await deps.engine.start(compiled, input, context, now);
       await deps.observer?.onStatus?.(tx, { executionArn: arn, status: 'RUNNING', row });
-      await applyStep(tx, target(row), result, deps.observer);
+      await applyStep(tx, { ...target(row), current: row }, result, deps.observer);
       return { executionArn: arn, name, startDate: row.start_date.toISOString(), existing: false };
     },
 
@@ -174,7 +174,7 @@ export function createExecutionsService<M>(deps: ExecutionsDeps<M>) {
       const now = clock();
       deps.observer?.onInput?.(row.arn, { now, input: stop });
       const result = await deps.engine.step(compiled, row.engine_state, stop, now);
-      await applyStep(tx, target(row), result, deps.observer);
+      await applyStep(tx, { ...target(row), current: row }, result, deps.observer);
       return { stopDate: new Date(clock()).toISOString() };
     },
 

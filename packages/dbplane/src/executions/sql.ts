@@ -1,5 +1,5 @@
 import type { LoggingConfiguration } from '../states/types.js';
-import type { Db } from '../store/db.js';
+import { type Db, writeLater } from '../store/db.js';
 import type { EngineInput, FinalStatus, HistoryEvent } from './engine-types.js';
 import type { IntegrationPattern } from './registry.js';
 
@@ -25,6 +25,8 @@ export interface ExecutionRow {
   redrive_count: number;
   redrive_date: Date | null;
   logging: LoggingConfiguration;
+  /** The transaction's `now()`, where the row was read or written by this transaction. */
+  tx_now?: Date;
 }
 
 export async function insertExecution(
@@ -46,7 +48,7 @@ export async function insertExecution(
   const r = await db.query<ExecutionRow>(
     `INSERT INTO executions (arn, account_id, machine_id, state_machine_arn, revision, version, alias, name, input,
        input_hash, status, logging) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,'RUNNING',$11)
-     ON CONFLICT (state_machine_arn, name) DO NOTHING RETURNING *`,
+     ON CONFLICT (state_machine_arn, name) DO NOTHING RETURNING *, now() AS tx_now`,
     [
       p.arn,
       p.accountId,
@@ -70,7 +72,10 @@ export async function findExecution(
   lock?: 'update' | 'skip',
 ): Promise<ExecutionRow | undefined> {
   const suffix = lock === 'update' ? ' FOR UPDATE' : lock === 'skip' ? ' FOR UPDATE SKIP LOCKED' : '';
-  const r = await db.query<ExecutionRow>(`SELECT * FROM executions WHERE arn = $1${suffix}`, [arn]);
+  const r = await db.query<ExecutionRow>(
+    `SELECT *, now() AS tx_now FROM executions WHERE arn = $1${suffix}`,
+    [arn],
+  );
   return r.rows[0];
 }
 
@@ -104,49 +109,77 @@ export async function listExecutions(
   return r.rows;
 }
 
+const json = (v: unknown) => (v === undefined ? null : JSON.stringify(v));
+
+/** Appends the history events in parameter `$<events>` (a JSON array) to the execution in `$1`. */
+const appendEvents = (events: number) => `INSERT INTO execution_events (execution_arn, id, type, event)
+  SELECT $1, (e->>'id')::int, e->>'type', e FROM jsonb_array_elements($${events}::jsonb) AS e`;
+
+type FinalWrite = { status: FinalStatus; output: unknown; error: string | null; cause: string | null };
+
+/**
+ * Saves a step: appends its history events and stores the engine state; when
+ * the engine finished, also the final status, dropping the execution's
+ * pending tasks and inbox rows. Held for the transaction's next round trip
+ * (`writeLater`) when nothing needs the stored row: always before the end,
+ * and at the end when the caller gives the `current` row read in this
+ * transaction (then the finished row is built from it: `stop_date` is the
+ * transaction's `now()`, as the statement sets it). Without `current`, the
+ * final write runs at once and answers the stored row.
+ */
 export async function saveProgress(
   db: Db,
   p: Readonly<{
     arn: string;
     engineState: unknown;
     lastEventId: number;
-    /** The step's history events, appended in the same statement. */
     events: readonly HistoryEvent[];
-    final?: { status: FinalStatus; output: unknown; error: string | null; cause: string | null } | undefined;
+    final?: FinalWrite | undefined;
+    current?: ExecutionRow | undefined;
   }>,
 ): Promise<ExecutionRow | undefined> {
-  const events = JSON.stringify(p.events);
+  const append = { text: appendEvents(2), values: [p.arn, JSON.stringify(p.events)] };
+  const state = JSON.stringify(p.engineState);
   if (p.final === undefined) {
-    await db.query(
-      `WITH ev AS (${APPEND_EVENTS}) UPDATE executions SET engine_state = $2, last_event_id = $3 WHERE arn = $1`,
-      [p.arn, JSON.stringify(p.engineState), p.lastEventId, events],
-    );
+    await writeLater(db, append, {
+      text: 'UPDATE executions SET engine_state = $2, last_event_id = $3 WHERE arn = $1',
+      values: [p.arn, state, p.lastEventId],
+    });
     return undefined;
   }
-  // the final write also drops the execution's pending tasks and inbox rows: one round trip in all
-  const r = await db.query<ExecutionRow>(
-    `WITH ev AS (${APPEND_EVENTS}),
-          t AS (DELETE FROM execution_tasks WHERE execution_arn = $1),
-          i AS (DELETE FROM execution_inbox WHERE execution_arn = $1)
-     UPDATE executions SET engine_state = $2, last_event_id = $3, status = $5, output = $6, error = $7, cause = $8,
-       stop_date = now() WHERE arn = $1 RETURNING *`,
-    [
-      p.arn,
-      JSON.stringify(p.engineState),
-      p.lastEventId,
-      events,
-      p.final.status,
-      p.final.output === undefined ? null : JSON.stringify(p.final.output),
-      p.final.error,
-      p.final.cause,
-    ],
+  const f = p.final;
+  const values = [p.arn, state, p.lastEventId, f.status, json(f.output), f.error, f.cause];
+  const update = `UPDATE executions SET engine_state = $2, last_event_id = $3, status = $4, output = $5, error = $6,
+    cause = $7, stop_date = now() WHERE arn = $1`;
+  const stopDate = p.current?.tx_now;
+  if (p.current === undefined || stopDate === undefined) {
+    const r = await db.query<ExecutionRow>(
+      `WITH ev AS (${appendEvents(8)}),
+            t AS (DELETE FROM execution_tasks WHERE execution_arn = $1),
+            i AS (DELETE FROM execution_inbox WHERE execution_arn = $1)
+       ${update} RETURNING *`,
+      [...values, JSON.stringify(p.events)],
+    );
+    return r.rows[0];
+  }
+  await writeLater(
+    db,
+    append,
+    { text: 'DELETE FROM execution_tasks WHERE execution_arn = $1', values: [p.arn] },
+    { text: 'DELETE FROM execution_inbox WHERE execution_arn = $1', values: [p.arn] },
+    { text: update, values },
   );
-  return r.rows[0];
+  return {
+    ...p.current,
+    engine_state: p.engineState,
+    last_event_id: p.lastEventId,
+    status: f.status,
+    output: f.output === undefined ? null : f.output,
+    error: f.error,
+    cause: f.cause,
+    stop_date: stopDate,
+  };
 }
-
-/** Appends the history events in `$4` (a JSON array) to execution `$1`. */
-const APPEND_EVENTS = `INSERT INTO execution_events (execution_arn, id, type, event)
-  SELECT $1, (e->>'id')::int, e->>'type', e FROM jsonb_array_elements($4::jsonb) AS e`;
 
 export async function reopenForRedrive(
   db: Db,
@@ -172,15 +205,20 @@ export async function listEvents(
   return r.rows.map((row) => row.event);
 }
 
+/** Wakes `channel`'s listeners when the transaction commits (held with the writes around it). */
+export async function notify(db: Db, channel: string, payload: string): Promise<void> {
+  await writeLater(db, { text: 'SELECT pg_notify($1, $2)', values: [channel, payload] });
+}
+
 export async function enqueueInput(
   db: Db,
   p: Readonly<{ arn: string; input: EngineInput; dueAt?: Date | undefined; timerId?: string | undefined }>,
 ): Promise<void> {
-  await db.query(
-    `INSERT INTO execution_inbox (execution_arn, input, due_at, timer_id) VALUES ($1, $2, COALESCE($3, now()), $4)
+  await writeLater(db, {
+    text: `INSERT INTO execution_inbox (execution_arn, input, due_at, timer_id) VALUES ($1, $2, COALESCE($3, now()), $4)
      ON CONFLICT DO NOTHING`,
-    [p.arn, JSON.stringify(p.input), p.dueAt ?? null, p.timerId ?? null],
-  );
+    values: [p.arn, JSON.stringify(p.input), p.dueAt ?? null, p.timerId ?? null],
+  });
 }
 
 export async function cancelTimer(db: Db, p: Readonly<{ arn: string; timerId: string }>): Promise<void> {
@@ -230,6 +268,12 @@ export interface TaskRow {
   activity_arn: string | null;
 }
 
+/**
+ * Queues a task invocation (held for the transaction's next round trip).
+ * With `lease`, the task is queued already claimed by that owner (attempt 1),
+ * for a worker of this node to run right after commit; a task whose owner
+ * dies is claimed again when the lease runs out, as any other.
+ */
 export async function insertTask(
   db: Db,
   p: Readonly<{
@@ -242,27 +286,48 @@ export async function insertTask(
     pattern: IntegrationPattern;
     taskToken: string | null;
     activityArn: string | null;
+    lease?: { owner: string; leaseMs: number } | undefined;
   }>,
-): Promise<void> {
-  await db.query(
-    `INSERT INTO execution_tasks (token, execution_arn, account_id, task_id, resource, input, pattern, task_token, status, activity_arn)
-     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10) ON CONFLICT (token) DO NOTHING`,
-    [
+): Promise<TaskRow> {
+  const status = p.activityArn !== null ? 'activity' : p.lease === undefined ? 'pending' : 'running';
+  const input = JSON.stringify(p.input);
+  await writeLater(db, {
+    text: `INSERT INTO execution_tasks (token, execution_arn, account_id, task_id, resource, input, pattern, task_token,
+       status, activity_arn, lease_owner, lease_until, attempts)
+     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,
+       CASE WHEN $11::text IS NULL THEN NULL ELSE now() + make_interval(secs => $12 / 1000.0) END,
+       CASE WHEN $11::text IS NULL THEN 0 ELSE 1 END)
+     ON CONFLICT (token) DO NOTHING`,
+    values: [
       p.token,
       p.arn,
       p.accountId,
       p.taskId,
       p.resource,
-      JSON.stringify(p.input),
+      input,
       p.pattern,
       p.taskToken,
-      p.activityArn === null ? 'pending' : 'activity',
+      status,
       p.activityArn,
+      p.lease?.owner ?? null,
+      p.lease?.leaseMs ?? 0,
     ],
-  );
+  });
+  return {
+    token: p.token,
+    execution_arn: p.arn,
+    account_id: p.accountId,
+    task_id: p.taskId,
+    resource: p.resource,
+    input: JSON.parse(input),
+    pattern: p.pattern,
+    task_token: p.taskToken,
+    status,
+    attempts: p.lease === undefined ? 0 : 1,
+    activity_arn: p.activityArn,
+  };
 }
 
-/** Claims runnable tasks (new, or whose lease expired) for `owner` for `leaseMs`. */
 export async function claimTasks(
   db: Db,
   p: Readonly<{ owner: string; leaseMs: number; limit: number }>,

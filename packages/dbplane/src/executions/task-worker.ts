@@ -1,7 +1,7 @@
 import type { Logger } from '../log/logger.js';
 import { type Pool, withTransaction } from '../store/db.js';
 import type { Notifier } from '../store/notifier.js';
-import { EXEC_CHANNEL, TASK_CHANNEL } from './apply.js';
+import { EXEC_CHANNEL, type LocalTasks, TASK_CHANNEL } from './apply.js';
 import type { EngineInput } from './engine-types.js';
 import type { ExecutionMetrics } from './metrics.js';
 import type { TaskOutcome, TaskRegistry } from './registry.js';
@@ -31,6 +31,8 @@ export function createTaskWorker(deps: TaskWorkerDeps) {
   const concurrency = deps.concurrency ?? 16;
   const leaseMs = deps.leaseMs ?? 30_000;
   const inFlight = new Map<string, AbortController>();
+  /** Slots handed to transactions that queue a task for this worker, until they end. */
+  let reserved = 0;
   const abort = new AbortController();
   let running = false;
   let loop: Promise<void> | undefined;
@@ -75,7 +77,7 @@ export function createTaskWorker(deps: TaskWorkerDeps) {
           ? { type: 'taskSucceeded', taskId: task.task_id, output: outcome.output }
           : { type: 'taskFailed', taskId: task.task_id, error: outcome.error, cause: outcome.cause };
       await sql.enqueueInput(tx, { arn: task.execution_arn, input });
-      await tx.query('SELECT pg_notify($1, $2)', [EXEC_CHANNEL, task.execution_arn]);
+      await sql.notify(tx, EXEC_CHANNEL, task.execution_arn);
       return true;
     });
     if (delivered) deps.onDelivered?.(task.execution_arn);
@@ -102,7 +104,7 @@ export function createTaskWorker(deps: TaskWorkerDeps) {
   const run = async () => {
     while (running) {
       try {
-        const free = concurrency - inFlight.size;
+        const free = concurrency - inFlight.size - reserved;
         const cursor = deps.notifier.cursor(TASK_CHANNEL);
         const tasks =
           free > 0 ? await sql.claimTasks(deps.pool, { owner: deps.owner, leaseMs, limit: free }) : [];
@@ -123,7 +125,30 @@ export function createTaskWorker(deps: TaskWorkerDeps) {
     }
   };
 
+  const local: LocalTasks = {
+    reserve() {
+      if (!running || inFlight.size + reserved >= concurrency) return undefined;
+      reserved += 1;
+      let open = true;
+      const release = () => {
+        if (open) reserved -= 1;
+        open = false;
+      };
+      return {
+        owner: deps.owner,
+        leaseMs,
+        release,
+        run(task) {
+          release();
+          if (running) void runTask(task); // else its lease runs out and another worker claims it
+        },
+      };
+    },
+  };
+
   return {
+    /** Tasks queued on this node, taken without a wake-up or a claim (see `LocalTasks`). */
+    local,
     start() {
       if (running) return;
       running = true;
