@@ -177,16 +177,22 @@ describe('sanitizing through the API and the dbplane-sanitized-snapshot workflow
   });
 
   it(
-    'makes a masked snapshot: no original email, joins intact, shared, temporary parts gone',
+    'makes a masked snapshot: no original email, joins intact, shared, copied, temporary parts gone',
     LONG,
     async () => {
       const db = await source();
       const original = await emails(db);
       const joins = await query(db, JOINS);
+      const store = await server.call('PUT', '/v1/snapshot-stores/qa-2', {
+        type: 'directory',
+        path: join(server.dataDir, 'qa-2'),
+      });
+      expect(store.status, JSON.stringify(store.body)).toBe(200);
       const started = await server.call('POST', '/v1/sanitize/runs', {
         source: { database: db },
         rules: RULES,
         shareWith: ['222222222222'],
+        copy: { targetRegion: 'qa-2' },
       });
       expect(started.status, JSON.stringify(started.body)).toBe(202);
       const run = await poll(`/v1/sanitize/runs/${started.body.id}`, 'status', (s) => s !== 'RUNNING');
@@ -196,6 +202,9 @@ describe('sanitizing through the API and the dbplane-sanitized-snapshot workflow
       const snap = (await get(`/v1/snapshots/${name}`)).body;
       expect(snap).toMatchObject({ status: 'available', sharedWith: ['222222222222'] });
       expect(snap.tags['dbplane:sanitized-by']).toBe(run.executionArn);
+      // copied to the other region, re-encrypted under its key
+      expect(run.output.copy).toMatchObject({ name: `${name}-qa-2`, region: 'qa-2', status: 'available' });
+      expect(run.output.copy.keyArn).toMatch(/^arn:dbplane:kms:qa-2:/);
       expect(run.output.verified.columns.find((c: { column: string }) => c.column === 'email')).toMatchObject(
         { stillOriginal: 0 },
       );

@@ -119,8 +119,9 @@ export const sanitizedSnapshotDefinition = {
     CopyOrNot: {
       Type: 'Choice',
       Choices: [{ Variable: '$.run.copy.targetRegion', IsPresent: true, Next: 'Copy' }],
-      Default: 'CleanUp',
+      Default: 'NoCopy',
     },
+    NoCopy: { Type: 'Pass', Result: null, ResultPath: '$.copied', Next: 'CleanUp' },
     Copy: task(
       'arn:dbplane:states:::snapshots:copy',
       {
@@ -176,6 +177,7 @@ export const sanitizedSnapshotDefinition = {
         'snapshot.$': '$.snapshot',
         'masked.$': '$.masked',
         'verified.$': '$.verified',
+        'copy.$': '$.copied',
         'warnings.$': '$.validation.warnings',
       },
       End: true,
