@@ -25,17 +25,23 @@ const CHUNK_BYTES = 1024 * 1024;
 
 /** Cuts a stream into buffers of `size` bytes (the last shorter; one empty buffer for an empty stream). */
 async function* pieces(stream: Readable, size: number): AsyncGenerator<Buffer> {
-  let pending: Buffer = Buffer.alloc(0);
+  let held: Buffer[] = [];
+  let length = 0;
   let any = false;
   for await (const c of stream) {
-    pending = pending.length === 0 ? (c as Buffer) : Buffer.concat([pending, c as Buffer]);
-    while (pending.length >= size) {
+    held.push(c as Buffer);
+    length += (c as Buffer).length;
+    if (length < size) continue;
+    let all = Buffer.concat(held, length); // once per part, not once per read
+    while (all.length >= size) {
       any = true;
-      yield pending.subarray(0, size);
-      pending = pending.subarray(size);
+      yield all.subarray(0, size);
+      all = all.subarray(size);
     }
+    held = all.length === 0 ? [] : [all];
+    length = all.length;
   }
-  if (pending.length > 0 || !any) yield pending;
+  if (length > 0 || !any) yield Buffer.concat(held, length);
 }
 
 /** The parts already written, contiguous from part 1 (a gap is written again). */

@@ -224,7 +224,8 @@ function openV2(store: SnapshotStore, key: string, info: FileInfo, dataKey: Buff
   const body = store.read(key, { start: info.bodyStart + index * record, end: info.size - 1 });
   return Readable.from(
     (async function* plain() {
-      let pending: Buffer = Buffer.alloc(0);
+      let held: Buffer[] = [];
+      let length = 0;
       const open = (sealed: Buffer) => {
         const out = openChunk(k, index, index === chunks - 1, sealed);
         index += 1;
@@ -233,14 +234,20 @@ function openV2(store: SnapshotStore, key: string, info: FileInfo, dataKey: Buff
         return part;
       };
       for await (const c of body) {
-        pending = pending.length === 0 ? (c as Buffer) : Buffer.concat([pending, c as Buffer]);
+        held.push(c as Buffer);
+        length += (c as Buffer).length;
+        if (length < record) continue;
+        let pending = Buffer.concat(held, length); // once per record, not once per read
         while (pending.length > record || (pending.length === record && index < chunks - 1)) {
           yield open(pending.subarray(0, record));
           pending = pending.subarray(record);
         }
+        held = [pending];
+        length = pending.length;
       }
-      if (index !== chunks - 1 || pending.length < TAG_BYTES) throw formatError(key, 'is cut short');
-      yield open(pending);
+      const last = Buffer.concat(held, length);
+      if (index !== chunks - 1 || last.length < TAG_BYTES) throw formatError(key, 'is cut short');
+      yield open(last);
     })(),
   );
 }
