@@ -27,6 +27,9 @@ describe('loadConfig', () => {
       taskLeaseMs: 30_000,
       executionLogRetentionDays: 14,
       executionRetentionDays: 90,
+      snapshotStore: '',
+      snapshotCopyPartBytes: 8 * 1024 * 1024,
+      snapshotCopyPartDelayMs: 0,
     });
   });
 
