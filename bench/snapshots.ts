@@ -3,7 +3,8 @@
  * disk) for each method, next to the tool a person would run alone on the
  * same data:
  *
- * - physical snapshot of a local PostgreSQL instance  vs `tar -cf` of its data directory
+ * - physical snapshot of a local PostgreSQL instance  vs `tar -cf` of its data directory (and `cp -a`;
+ *   the copy alone, without `seal()`, too)
  * - physical restore into a new local instance         vs `tar -xf` of that tar
  * - logical snapshot of a PostgreSQL database          vs `pg_dump --format=custom` to a file
  * - logical restore into a new database                vs `pg_restore` of that file
@@ -23,11 +24,14 @@
  */
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
 import pg from 'pg';
+import { physicalBackup } from '../packages/dbplane/src/snapshots/physical/backup.js';
 import {
   type NodeProcess,
   removeDir,
@@ -189,8 +193,34 @@ async function physicalSnapshot(ctx: Ctx, instance: string, adminUrl: string) {
   const [name, secs] = await snapshot(ctx, 'phys', { instance });
   mbps(ctx, 'physical_snapshot_mb_per_s', bytes, secs, 'tar -cf', peerSecs);
   mbps(ctx, 'physical_snapshot_vs_cp_mb_per_s', bytes, secs, 'cp -a', cpSecs);
+  await physicalCopyAlone(ctx, { dir, adminUrl, bytes, peerSecs });
   process.stderr.write(`note: data directory ${(bytes / MB).toFixed(0)} MB\n`);
   return { name, bytes, tarFile };
+}
+
+/**
+ * The physical copy alone (the backup session and its tar, to a file, no
+ * compression or encryption) vs the same `tar -cf`: how much of the
+ * snapshot's time is the copy and how much `seal()`.
+ */
+async function physicalCopyAlone(
+  ctx: Ctx,
+  p: { dir: string; adminUrl: string; bytes: number; peerSecs: number },
+) {
+  const u = new URL(p.adminUrl);
+  const file = join(ctx.work, 'backup.tar');
+  const secs = await timed(async () => {
+    const b = physicalBackup({
+      adminUrl: p.adminUrl,
+      dataDir: p.dir,
+      label: 'bench',
+      superuser: decodeURIComponent(u.username),
+      password: decodeURIComponent(u.password),
+    });
+    await Promise.all([pipeline(b.stream, createWriteStream(file)), b.done]);
+  });
+  await rm(file, { force: true });
+  mbps(ctx, 'physical_copy_without_seal_mb_per_s', p.bytes, secs, 'tar -cf', p.peerSecs);
 }
 
 /** Physical restore into a new local instance vs `tar -xf` of the raw tar. */
