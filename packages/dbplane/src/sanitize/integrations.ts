@@ -7,7 +7,7 @@ import type { ExecutionsService } from '../executions/service.js';
 import type { SecretsService } from '../secrets/service.js';
 import type { SnapshotsService } from '../snapshots/service.js';
 import { type Pool, withTransaction } from '../store/db.js';
-import { applyMasking } from './mask.js';
+import { applyMasking, maskedBy } from './mask.js';
 import { assertValid, problemsOf } from './operations.js';
 import { planMasking } from './plan.js';
 import { accountSalt } from './salt.js';
@@ -197,10 +197,11 @@ async function mask(deps: IntegrationDeps, accountId: string, p: P) {
   const rules = p.rules as RulesDocument;
   const salt = await accountSalt(deps, accountId);
   return onDatabase(deps, { accountId, database: String(p.database), rules }, async (t, s) => {
+    if (await maskedBy(t, p.executionArn)) return { tables: [], statements: 0, alreadyMasked: true };
     const plan = planMasking(rules, s, salt);
     const samples = await takeSamples(t, plan, salt);
     await sql.saveSamples(deps.pool, { accountId, executionArn: p.executionArn, samples });
-    return applyMasking(t, plan, rules.sql ?? []);
+    return applyMasking(t, plan, rules.sql ?? [], { database: String(p.database), by: p.executionArn });
   });
 }
 

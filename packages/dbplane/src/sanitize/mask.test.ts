@@ -4,7 +4,7 @@ import { connectAdmin, type EngineName } from '../engines/admin/index.js';
 import { TEST_MYSQL_URL } from '../test-support/mysql.js';
 import { readSchema } from './catalog.js';
 import { openTarget, type Target } from './connection.js';
-import { applyMasking } from './mask.js';
+import { applyMasking, maskedBy } from './mask.js';
 import { dryRun, problemsOf } from './operations.js';
 import { planMasking } from './plan.js';
 import type { RulesDocument } from './types.js';
@@ -95,7 +95,12 @@ describe.each(ENGINES)('masking on $engine', (e) => {
 
       const samples = await takeSamples(t, plan, SALT);
       expect(samples.find((s) => s.column === 'email')?.hashes.length).toBe(50);
-      await applyMasking(t, plan, RULES.sql ?? []);
+      const name = made.at(-1)?.name ?? '';
+      expect(await maskedBy(t, 'run-1')).toBe(false);
+      await applyMasking(t, plan, RULES.sql ?? [], { database: name, by: 'run-1' });
+      // PostgreSQL remembers, in the same transaction, which run masked it
+      expect(await maskedBy(t, 'run-1')).toBe(e.engine === 'postgres');
+      expect(await maskedBy(t, 'run-2')).toBe(false);
       const report = await verifyMasking(t, plan, SALT, samples);
       expect(report.columns.find((c) => c.column === 'email')).toMatchObject({
         checked: 50,

@@ -6,6 +6,22 @@ import type { MaskReport } from './types.js';
 
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
+const markOf = (by: string) => `dbplane: masked by ${by}`;
+
+/**
+ * Whether `by` (a run's execution ARN) already masked the connected
+ * database: PostgreSQL keeps the mark in the database's comment, written in
+ * the masking transaction (so a task delivered twice masks once; pg_dump
+ * without --create leaves the comment out of the data). MariaDB: never known.
+ */
+export async function maskedBy(t: Target, by: string): Promise<boolean> {
+  if (t.engine !== 'postgres') return false;
+  const [row] = await t.query<{ c: string | null }>(
+    "SELECT shobj_description(oid, 'pg_database') AS c FROM pg_database WHERE datname = current_database()",
+  );
+  return row?.c === markOf(by);
+}
+
 /** Foreign keys (and user triggers) off for this transaction: a key and its references change alike. */
 async function relaxChecks(t: Target): Promise<void> {
   if (t.engine === 'mysql') {
@@ -30,6 +46,7 @@ export async function applyMasking(
   t: Target,
   plan: { d: Dialect; tables: TablePlan[] },
   statements: readonly string[],
+  mark?: { database: string; by: string },
 ): Promise<MaskReport> {
   const report: MaskReport = { tables: [], statements: 0 };
   await t.query(t.engine === 'postgres' ? 'BEGIN' : 'START TRANSACTION');
@@ -50,6 +67,8 @@ export async function applyMasking(
       await t.query(s);
       report.statements++;
     }
+    if (mark !== undefined && t.engine === 'postgres')
+      await t.query(`COMMENT ON DATABASE ${plan.d.id(mark.database)} IS ${plan.d.lit(markOf(mark.by))}`);
     await t.query('COMMIT');
   } catch (err) {
     await t.query('ROLLBACK').catch(() => {});

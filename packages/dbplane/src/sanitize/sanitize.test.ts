@@ -1,10 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import mysql from 'mysql2/promise';
 import pg from 'pg';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { connectAdmin } from '../engines/admin/index.js';
 import { runCli } from '../test-support/cli.js';
+import { TEST_MYSQL_URL } from '../test-support/mysql.js';
 import { useTestServer } from '../test-support/server.js';
 import { runId } from './integrations.js';
 import type { RulesDocument } from './types.js';
@@ -37,6 +39,7 @@ const JOINS = [
 ];
 
 const made: string[] = [];
+const madeMysql: string[] = [];
 afterAll(async () => {
   const admin = await connectAdmin('postgres', inject('pgUrl'));
   try {
@@ -46,6 +49,15 @@ afterAll(async () => {
     }
   } finally {
     await admin.close();
+  }
+  const maria = await connectAdmin('mysql', TEST_MYSQL_URL);
+  try {
+    for (const name of madeMysql) {
+      await maria.dropDatabase(name);
+      await maria.dropLogin(name);
+    }
+  } finally {
+    await maria.close();
   }
 }, 60_000);
 
@@ -303,5 +315,82 @@ describe('sanitizing through the API and the dbplane-sanitized-snapshot workflow
     expect((await get(`/v1/snapshots/${taken}`)).body.status).toBe('available');
     expect((await get(`/v1/snapshots/sanitize-src-${runId(run.executionArn)}`)).status).toBe(404);
     expect(await leftovers(run.executionArn)).toEqual([]);
+  });
+
+  it('sanitizes a MariaDB database through the same workflow', LONG, async () => {
+    const inst = unique('maria').replaceAll('_', '-');
+    const r = await server.call('POST', '/v1/instances', {
+      name: inst,
+      engine: 'mysql',
+      provider: 'external',
+      url: TEST_MYSQL_URL,
+    });
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    const db = unique('msrc');
+    madeMysql.push(db);
+    expect(
+      (await server.call('POST', '/v1/databases', { name: db, engine: 'mysql', instance: inst })).status,
+    ).toBe(202);
+    await poll(`/v1/databases/${db}`, 'status', (s) => s === 'available');
+    const q = async (database: string, statements: string[]) => {
+      const v = await get(`/v1/secrets/${encodeURIComponent(`dbplane/databases/${database}`)}/value`);
+      const c = JSON.parse(v.body.secretString);
+      const conn = await mysql.createConnection({
+        host: c.host,
+        port: c.port,
+        user: c.username,
+        password: c.password,
+        database: c.dbname,
+      });
+      try {
+        const out: Record<string, unknown>[][] = [];
+        for (const s of statements) out.push((await conn.query(s))[0] as Record<string, unknown>[]);
+        return out;
+      } finally {
+        await conn.end();
+      }
+    };
+    const users = Array.from(
+      { length: 100 },
+      (_, i) =>
+        `(${i + 1}, 'm${i + 1}@corp.test', 'Mar ${i + 1}', '+33 1 23 45 ${String(i).padStart(2, '0')}')`,
+    );
+    const orders = Array.from({ length: 300 }, (_, i) => `(${i + 1}, ${(i % 100) + 1})`);
+    await q(db, [
+      'CREATE TABLE users (id bigint PRIMARY KEY, email varchar(200) NOT NULL UNIQUE, name varchar(100), phone varchar(30))',
+      'CREATE TABLE orders (id int PRIMARY KEY, user_id bigint NOT NULL, FOREIGN KEY (user_id) REFERENCES users (id))',
+      `INSERT INTO users VALUES ${users.join(', ')}`,
+      `INSERT INTO orders VALUES ${orders.join(', ')}`,
+    ]);
+    const rules = {
+      tables: {
+        users: { columns: { id: 'hash', email: 'fakeEmail', name: 'fakeName', phone: 'fakePhone' } },
+        orders: { columns: { user_id: 'hash' } },
+      },
+    };
+    const started = await server.call('POST', '/v1/sanitize/runs', { source: { database: db }, rules });
+    expect(started.status, JSON.stringify(started.body)).toBe(202);
+    const run = await poll(`/v1/sanitize/runs/${started.body.id}`, 'status', (s) => s !== 'RUNNING');
+    expect(run.status, JSON.stringify(run)).toBe('SUCCEEDED');
+    const copy = unique('mqa');
+    madeMysql.push(copy);
+    const restored = await server.call('POST', `/v1/snapshots/${run.output.snapshot.name}/restore`, {
+      databaseName: copy,
+    });
+    expect(restored.status, JSON.stringify(restored.body)).toBe(202);
+    const arn = restored.body.executionArn as string;
+    await poll(
+      `/v1/state-machines/${arn.split(':').at(-2)}/executions/${arn.split(':').at(-1)}`,
+      'status',
+      (s) => s === 'SUCCEEDED',
+    );
+    const JOIN = 'SELECT count(*) AS n FROM orders o JOIN users u ON u.id = o.user_id';
+    const [joins, masked] = await q(copy, [JOIN, 'SELECT email, phone FROM users']);
+    expect(Number(joins?.[0]?.n)).toBe(300);
+    expect(masked?.filter((u) => String(u.email).endsWith('@corp.test'))).toEqual([]);
+    expect(masked?.every((u) => /^\+\d\d \d \d\d \d\d \d\d$/.test(String(u.phone)))).toBe(true);
+    expect(await leftovers(run.executionArn)).toEqual([]);
+    const [still] = await q(db, ["SELECT count(*) AS n FROM users WHERE email LIKE '%@corp.test'"]);
+    expect(Number(still?.[0]?.n)).toBe(100);
   });
 });

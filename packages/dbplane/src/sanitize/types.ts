@@ -97,6 +97,8 @@ export interface RuleProblem {
 export interface MaskReport {
   tables: { table: string; rows: number; columns: string[] }[];
   statements: number;
+  /** The task was delivered again after its masking committed (PostgreSQL): nothing was done twice. */
+  alreadyMasked?: boolean;
 }
 
 export interface VerifyReport {
