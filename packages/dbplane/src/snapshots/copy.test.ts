@@ -264,6 +264,33 @@ describe('cross-region copies, stores, dr-copy and retention', async () => {
   );
 
   it(
+    'copies within the region under a named key: another data key and key, the same data',
+    LONG,
+    async () => {
+      const { instance } = await setup();
+      const snap = await snapshot(await database(instance));
+      const alias = `alias/${unique('qa')}`;
+      const key = await server.call('POST', '/v1/kms-keys', { alias, description: 'QA copies' });
+      expect(key.status, JSON.stringify(key.body)).toBe(201);
+      const res = await server.call('POST', `/v1/snapshots/${snap.name}/copy`, {
+        targetRegion: 'local-1',
+        targetName: `${snap.name}-qa`,
+        kmsKeyId: alias,
+      });
+      expect(res.status, JSON.stringify(res.body)).toBe(202);
+      const copy = await poll(`/v1/snapshots/${snap.name}-qa`, 'status', 'available');
+      expect(copy).toMatchObject({ region: 'local-1', keyArn: key.body.arn, copyOf: snap.arn });
+      expect(copy.keyArn).not.toBe(snap.keyArn);
+      expect(copy.checksum).not.toBe(snap.checksum);
+      const taken = await server.call('POST', `/v1/snapshots/${snap.name}/copy`, {
+        targetRegion: 'eu-2',
+        targetName: snap.name,
+      });
+      expect(taken.status).toBe(409);
+    },
+  );
+
+  it(
     'dr-copy copies only what the target region lacks, then prunes copies past retention',
     LONG,
     async () => {
