@@ -1,17 +1,53 @@
 import { DbplaneError } from '../errors/index.js';
 import type { Target } from './connection.js';
+import { dialectOf } from './dialect.js';
+import { constantLiteral } from './expressions.js';
 import { checkFreeSql } from './free-sql.js';
 import { planMasking } from './plan.js';
+import { rulesOf } from './schemas.js';
 import type { RuleProblem, RulesDocument, SchemaInfo } from './types.js';
 import { validateRules } from './validate.js';
 
-/** Every problem of `rules` on the connected database: the rules against its schema, then the free SQL. */
+/**
+ * Every problem of `rules` on the connected database: the rules against its
+ * schema, each PostgreSQL constant cast to its column's type, then the free SQL.
+ */
 export async function problemsOf(
   t: Target,
   schema: SchemaInfo,
   rules: RulesDocument,
 ): Promise<RuleProblem[]> {
-  return [...validateRules(rules, schema), ...(await checkFreeSql(t, rules.sql ?? []))];
+  const found = validateRules(rules, schema);
+  return [
+    ...found,
+    ...(await constantProblems(t, schema, rules, found)),
+    ...(await checkFreeSql(t, rules.sql ?? [])),
+  ];
+}
+
+/** PostgreSQL: a constant its column's type does not accept (`'2020-13-45'` for a date). */
+async function constantProblems(
+  t: Target,
+  schema: SchemaInfo,
+  rules: RulesDocument,
+  found: readonly RuleProblem[],
+) {
+  const out: RuleProblem[] = [];
+  if (t.engine !== 'postgres') return out;
+  const d = dialectOf(t.engine);
+  for (const r of rulesOf(rules)) {
+    if (r.rule.rule !== 'constant' || found.some((p) => p.path.startsWith(r.path))) continue;
+    const col = schema.tables.find((x) => x.name === r.table)?.columns.find((c) => c.name === r.column);
+    if (col === undefined) continue;
+    await t.query(`SELECT (${constantLiteral(d, r.rule.value)})::${col.type} AS v`).catch((err: Error) =>
+      out.push({
+        path: `${r.path}/value`,
+        message: `not a ${col.type}: ${err.message}`,
+        severity: 'error',
+      }),
+    );
+  }
+  return out;
 }
 
 /** Throws `Dbplane.SanitizeRulesInvalid` with every problem when one is an error. */

@@ -133,6 +133,7 @@ describe('sanitizing through the API and the dbplane-sanitized-snapshot workflow
           users: { columns: { email: 'partial', nope: 'null', name: { rule: 'noise', amount: 2 } } },
           orders: { columns: { user_id: 'hash', id: 'hash' } },
           ghosts: { columns: { x: 'null' } },
+          newsletter: { columns: { since: { rule: 'constant', value: '2020-13-45' } } },
         },
         sql: ['UPDATE users SET missing_column = 1'],
       },
@@ -149,6 +150,7 @@ describe('sanitizing through the API and the dbplane-sanitized-snapshot workflow
         '/tables/users/columns/id',
         '/tables/orders/columns/id',
         '/sql/0',
+        '/tables/newsletter/columns/since/value',
       ]),
     );
     const byPath = Object.fromEntries(
@@ -158,6 +160,7 @@ describe('sanitizing through the API and the dbplane-sanitized-snapshot workflow
     expect(byPath['/tables/users/columns/id']).toMatch(/orders\.user_id references users\.id/);
     expect(byPath['/tables/orders/columns/id']).toMatch(/31-bit .* collide/);
     expect(byPath['/sql/0']).toMatch(/missing_column/);
+    expect(byPath['/tables/newsletter/columns/since/value']).toMatch(/not a date: .*out of range/);
 
     const shape = await server.call('POST', '/v1/sanitize/validate', {
       database: db,
