@@ -171,6 +171,17 @@ describe('cross-region copies, stores, dr-copy and retention', async () => {
     // (s3rver's secret key equals its key id, so look for the field itself)
     expect(JSON.stringify(audit.rows)).toContain('"secretAccessKey":"*** redacted ***"');
     expect(JSON.stringify(audit.rows)).not.toContain(`"secretAccessKey":"${s3.credentials.secretAccessKey}"`);
+    expect(
+      (await server.call('PUT', '/v1/snapshot-stores/ap-9', { type: 'directory', path: dir })).status,
+    ).toBe(200);
+    expect((await server.call('DELETE', '/v1/snapshot-stores/ap-9')).status).toBe(200);
+    expect((await server.call('DELETE', '/v1/snapshot-stores/ap-9')).status).toBe(404);
+    expect((await server.call('DELETE', '/v1/snapshot-stores/local-1')).status).toBe(409);
+    expect((await get('/v1/snapshot-stores')).body.stores.map((s: { region: string }) => s.region)).toEqual([
+      'local-1',
+      'eu-2',
+      'us-3',
+    ]);
     const row = await server.pool.query('SELECT secret FROM snapshot_stores WHERE region = $1', ['eu-2']);
     expect(JSON.stringify(row.rows)).not.toContain(s3.credentials.secretAccessKey);
   });
