@@ -161,6 +161,12 @@ describe('sanitizing through the API and the dbplane-sanitized-snapshot workflow
     expect(byPath['/tables/orders/columns/id']).toMatch(/31-bit .* collide/);
     expect(byPath['/sql/0']).toMatch(/missing_column/);
     expect(byPath['/tables/newsletter/columns/since/value']).toMatch(/not a date: .*out of range/);
+    // it reaches the database as its instance's admin: not for viewers
+    const viewer = (await server.call('POST', '/v1/api-keys', { name: 'reader', role: 'viewer' })).body
+      .secret;
+    expect(
+      (await server.call('POST', '/v1/sanitize/validate', { database: db, rules: RULES }, viewer)).status,
+    ).toBe(403);
 
     const shape = await server.call('POST', '/v1/sanitize/validate', {
       database: db,
