@@ -105,3 +105,13 @@ export async function recordPart(
     [p.id, JSON.stringify([p.part]), p.part.part, p.progress],
   );
 }
+
+/** The name of a copy still being made from snapshot `sourceId`, if any. */
+export async function copyInProgress(db: Db, sourceId: string): Promise<string | undefined> {
+  const r = await db.query<{ name: string }>(
+    `SELECT s.name FROM snapshot_copies c JOIN snapshots s ON s.id = c.snapshot_id
+     WHERE c.source_id = $1 AND s.status = 'creating' LIMIT 1`,
+    [sourceId],
+  );
+  return r.rows[0]?.name;
+}

@@ -384,6 +384,9 @@ describe('cross-region copies, stores, dr-copy and retention', async () => {
         });
         expect(copy.status).toBe(202);
         await expect.poll(() => sockets.size, { timeout: 60_000 }).toBeGreaterThan(0);
+        const busy = await server.call('DELETE', `/v1/snapshots/${snaps[0]?.name}`);
+        expect(busy.status).toBe(409);
+        expect(busy.body.error.message).toMatch(/is being copied to/);
 
         expect((await server.call('PUT', `/v1/snapshot-retention/${source}`, {})).status).toBe(400);
         const put = await server.call('PUT', `/v1/snapshot-retention/${source}`, { keepLast: 2 });

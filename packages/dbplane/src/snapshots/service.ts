@@ -10,6 +10,7 @@ import { decodePageToken, encodePageToken, takePage } from '../paging.js';
 import type { StateMachinesService } from '../states/service.js';
 import type { Db, Pool } from '../store/db.js';
 import { ensureSnapshotBuiltins } from './builtins.js';
+import { copyInProgress } from './copy-sql.js';
 import { checkRestoreTarget, checkSource, requestPhysical, restoreToInstance } from './physical-service.js';
 import * as sql from './sql.js';
 import type { SnapshotStore } from './store.js';
@@ -151,6 +152,11 @@ export function createSnapshotsService(deps: {
       if (row.status === 'creating')
         throw new ConflictError(
           `snapshot "${ref.name}" is still being created; delete it once it is available or failed`,
+        );
+      const copying = await copyInProgress(tx, row.id);
+      if (copying !== undefined)
+        throw new ConflictError(
+          `snapshot "${ref.name}" is being copied to "${copying}"; delete it once that copy ends`,
         );
       await sql.deleteSnapshot(tx, row.id);
       await (deps.storeFor === undefined ? deps.store : await deps.storeFor(row.region)).remove(row.location);
