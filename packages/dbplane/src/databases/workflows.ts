@@ -5,17 +5,9 @@
  * node's crash never leave a database half made.
  */
 
-import { TRANSIENT_ERRORS } from '../executions/outcome.js';
+import { TRANSIENT_RETRY } from '../executions/outcome.js';
 
-const retry = [
-  {
-    ErrorEquals: TRANSIENT_ERRORS,
-    IntervalSeconds: 1,
-    MaxAttempts: 8,
-    BackoffRate: 1.5,
-    MaxDelaySeconds: 10,
-  },
-];
+const retry = [TRANSIENT_RETRY];
 
 export const provisionDefinition = {
   Comment:

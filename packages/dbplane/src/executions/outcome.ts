@@ -12,6 +12,20 @@ export const TRANSIENT_ERRORS = [
   'Dbplane.InstanceOnAnotherNode',
 ];
 
+/** The built-in workflows' Retry for transient failures: 8 attempts, 1 s growing 1.5× up to 10 s. */
+export const TRANSIENT_RETRY = {
+  ErrorEquals: TRANSIENT_ERRORS,
+  IntervalSeconds: 1,
+  MaxAttempts: 8,
+  BackoffRate: 1.5,
+  MaxDelaySeconds: 10,
+};
+
+/** A Catch of every error into `$.error`, going on to `next`. */
+export const catchAllInto = (next: string) => [
+  { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: next },
+];
+
 const TRANSIENT_CODES = new Set([
   'ECONNREFUSED',
   'ECONNRESET',

@@ -6,16 +6,10 @@
  * Retry with `BackoffRate: 1` polls it.
  */
 
-import { TRANSIENT_ERRORS } from '../executions/outcome.js';
+import { TRANSIENT_RETRY } from '../executions/outcome.js';
 
 const S = 'arn:dbplane:states:::sanitize';
-const retry = {
-  ErrorEquals: TRANSIENT_ERRORS,
-  IntervalSeconds: 1,
-  MaxAttempts: 8,
-  BackoffRate: 1.5,
-  MaxDelaySeconds: 10,
-};
+const retry = TRANSIENT_RETRY;
 /** Poll every 2 seconds for up to 10 hours. */
 const poll = (error = 'Dbplane.NotReady') => ({
   ErrorEquals: [error],

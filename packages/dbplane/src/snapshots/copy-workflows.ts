@@ -4,17 +4,9 @@
  * that answers `Dbplane.SnapshotNotReady` and a Retry that polls.
  */
 
-import { TRANSIENT_ERRORS } from '../executions/outcome.js';
+import { TRANSIENT_RETRY } from '../executions/outcome.js';
 
-const retry = [
-  {
-    ErrorEquals: TRANSIENT_ERRORS,
-    IntervalSeconds: 1,
-    MaxAttempts: 8,
-    BackoffRate: 1.5,
-    MaxDelaySeconds: 10,
-  },
-];
+const retry = [TRANSIENT_RETRY];
 /** Polls a copy every 2 s for up to a day. */
 const poll = [
   { ErrorEquals: ['Dbplane.SnapshotNotReady'], IntervalSeconds: 2, MaxAttempts: 43_200, BackoffRate: 1 },

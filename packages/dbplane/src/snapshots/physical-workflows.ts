@@ -5,18 +5,9 @@
  * Every Task is idempotent under retry.
  */
 
-import { TRANSIENT_ERRORS } from '../executions/outcome.js';
+import { catchAllInto, TRANSIENT_RETRY } from '../executions/outcome.js';
 
-const retry = [
-  {
-    ErrorEquals: TRANSIENT_ERRORS,
-    IntervalSeconds: 1,
-    MaxAttempts: 8,
-    BackoffRate: 1.5,
-    MaxDelaySeconds: 10,
-  },
-];
-const catchAll = (next: string) => [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: next }];
+const retry = [TRANSIENT_RETRY];
 
 export const createPhysicalSnapshotDefinition = {
   Comment:
@@ -29,7 +20,7 @@ export const createPhysicalSnapshotDefinition = {
       Parameters: { 'snapshotId.$': '$.snapshotId', 'executionArn.$': '$$.Execution.Id' },
       ResultPath: '$.snapshot',
       Retry: retry,
-      Catch: catchAll('MarkFailed'),
+      Catch: catchAllInto('MarkFailed'),
       End: true,
     },
     MarkFailed: {
@@ -54,7 +45,7 @@ export const restoreInstanceSnapshotDefinition = {
       Parameters: { 'snapshotId.$': '$.snapshotId' },
       ResultPath: '$.verified',
       Retry: retry,
-      Catch: catchAll('Discard'),
+      Catch: catchAllInto('Discard'),
       Next: 'Extract',
     },
     Extract: {
@@ -63,7 +54,7 @@ export const restoreInstanceSnapshotDefinition = {
       Parameters: { 'snapshotId.$': '$.snapshotId', 'instance.$': '$.instance' },
       ResultPath: '$.extracted',
       Retry: retry,
-      Catch: catchAll('Discard'),
+      Catch: catchAllInto('Discard'),
       Next: 'Start',
     },
     Start: {
@@ -72,7 +63,7 @@ export const restoreInstanceSnapshotDefinition = {
       Parameters: { 'instance.$': '$.instance', action: 'create' },
       ResultPath: '$.started',
       Retry: retry,
-      Catch: catchAll('Discard'),
+      Catch: catchAllInto('Discard'),
       Next: 'Restored',
     },
     Restored: { Type: 'Succeed' },

@@ -5,18 +5,9 @@
  * Every Task is idempotent under retry.
  */
 
-import { TRANSIENT_ERRORS } from '../executions/outcome.js';
+import { catchAllInto, TRANSIENT_RETRY } from '../executions/outcome.js';
 
-const retry = [
-  {
-    ErrorEquals: TRANSIENT_ERRORS,
-    IntervalSeconds: 1,
-    MaxAttempts: 8,
-    BackoffRate: 1.5,
-    MaxDelaySeconds: 10,
-  },
-];
-const catchAll = (next: string) => [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: next }];
+const retry = [TRANSIENT_RETRY];
 
 export const createSnapshotDefinition = {
   Comment:
@@ -29,7 +20,7 @@ export const createSnapshotDefinition = {
       Parameters: { 'snapshotId.$': '$.snapshotId', 'executionArn.$': '$$.Execution.Id' },
       ResultPath: '$.snapshot',
       Retry: retry,
-      Catch: catchAll('MarkFailed'),
+      Catch: catchAllInto('MarkFailed'),
       End: true,
     },
     MarkFailed: {
@@ -54,7 +45,7 @@ export const restoreSnapshotDefinition = {
       Parameters: { 'database.$': '$.database', 'executionArn.$': '$$.Execution.Id' },
       ResultPath: '$.placement',
       Retry: retry,
-      Catch: catchAll('CleanUp'),
+      Catch: catchAllInto('CleanUp'),
       Next: 'VerifyChecksum',
     },
     VerifyChecksum: {
@@ -63,7 +54,7 @@ export const restoreSnapshotDefinition = {
       Parameters: { 'snapshotId.$': '$.snapshotId' },
       ResultPath: '$.verified',
       Retry: retry,
-      Catch: catchAll('CleanUp'),
+      Catch: catchAllInto('CleanUp'),
       Next: 'CreateDatabase',
     },
     CreateDatabase: {
@@ -72,7 +63,7 @@ export const restoreSnapshotDefinition = {
       Parameters: { 'database.$': '$.database' },
       ResultPath: '$.created',
       Retry: retry,
-      Catch: catchAll('CleanUp'),
+      Catch: catchAllInto('CleanUp'),
       Next: 'Load',
     },
     Load: {
@@ -81,7 +72,7 @@ export const restoreSnapshotDefinition = {
       Parameters: { 'snapshotId.$': '$.snapshotId', 'database.$': '$.database' },
       ResultPath: '$.loaded',
       Retry: retry,
-      Catch: catchAll('CleanUp'),
+      Catch: catchAllInto('CleanUp'),
       Next: 'Restored',
     },
     Restored: { Type: 'Succeed' },
