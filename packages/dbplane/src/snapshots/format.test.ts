@@ -87,6 +87,27 @@ describe('the snapshot file: compressed, encrypted, checksummed', async () => {
     expect(await store.size('a/broken.snap')).toBeUndefined();
   });
 
+  it('seals a dump of several compression blocks at the level asked, and opens it whole', async () => {
+    const big = Buffer.concat(
+      Array.from({ length: 24 }, (_, i) => Buffer.concat([dump, randomBytes(99 + i)])),
+    ); // 3.6 MB: 4 blocks
+    const sizes: number[] = [];
+    for (const compressionLevel of [1, 9]) {
+      const key = `a/level-${compressionLevel}.snap`;
+      const s = await seal({
+        source: Readable.from([big]),
+        store,
+        key,
+        keyring,
+        keyRef: DEFAULT_ALIAS,
+        compressionLevel,
+      });
+      expect((await text(await open(store, key, keyring))).equals(big)).toBe(true);
+      sizes.push(s.sizeBytes);
+    }
+    expect(sizes[0]).toBeGreaterThan(sizes[1] ?? 0);
+  });
+
   it('names what to install when the dump tool is missing', async () => {
     await expect(locateTool('postgres', 'dump', [dir])).rejects.toMatchObject({
       code: 'Dbplane.ToolNotFound',

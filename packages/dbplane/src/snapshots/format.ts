@@ -15,6 +15,7 @@ import {
   sealChunk,
   TAG_BYTES,
 } from './chunks.js';
+import { blockCompressor } from './compress.js';
 import type { SnapshotStore } from './store.js';
 import type { Compression } from './types.js';
 
@@ -37,8 +38,6 @@ export function defaultCompression(): Compression {
     : 'gzip';
 }
 
-const compressor = (c: Compression): Transform =>
-  c === 'zstd' ? zlib.createZstdCompress() : zlib.createGzip({ level: 6 });
 const decompressor = (c: Compression): Transform =>
   c === 'zstd' ? zlib.createZstdDecompress() : zlib.createGunzip();
 
@@ -74,7 +73,8 @@ function chunker(k: ChunkKey, chunkBytes: number) {
 }
 
 /**
- * Streams `source` (a dump) into the store under `key`: compressed, encrypted
+ * Streams `source` (a dump) into the store under `key`: compressed (in
+ * blocks, on every core), encrypted
  * with a fresh data key wrapped by `keyRef`, hashed as it is written.
  * `onBytes` sees the count of dump bytes read so far.
  */
@@ -85,6 +85,8 @@ export async function seal(p: {
   keyring: Keyring;
   keyRef: string;
   compression?: Compression;
+  /** gzip 1–9 (zstd: its level); 6 when absent. Blocks are compressed in parallel (`compress.ts`). */
+  compressionLevel?: number;
   onBytes?: (n: number) => void;
 }): Promise<Sealed> {
   const compression = p.compression ?? defaultCompression();
@@ -104,7 +106,7 @@ export async function seal(p: {
           yield c;
         }
       },
-      compressor(compression),
+      blockCompressor({ compression, level: p.compressionLevel }),
       chunker(k, header.chunkBytes),
       async function* frame(chunks: AsyncIterable<Buffer>) {
         const emit = (b: Buffer) => {

@@ -1,0 +1,96 @@
+import { randomBytes } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createGunzip, gunzipSync, gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { blockCompressor } from './compress.js';
+
+const collect = async (it: AsyncIterable<Buffer>) => {
+  const out: Buffer[] = [];
+  for await (const b of it) out.push(b);
+  return out;
+};
+
+/** Reads `bytes` through the decompressor `open()` uses (one streaming gunzip). */
+async function gunzipStream(bytes: Buffer[]): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  await pipeline(Readable.from(bytes), createGunzip(), async (s: AsyncIterable<Buffer>) => {
+    for await (const c of s) parts.push(c);
+  });
+  return Buffer.concat(parts);
+}
+
+/** Text with some repetition and some noise, in pieces of uneven sizes. */
+function dumpOf(bytes: number): Buffer[] {
+  const pieces: Buffer[] = [];
+  let total = 0;
+  for (let i = 0; total < bytes; i++) {
+    const line = `INSERT INTO t VALUES (${i}, '${randomBytes(8).toString('hex')}', 'same text');\n`;
+    const piece = Buffer.from(line.repeat(1 + (i % 97)));
+    pieces.push(piece);
+    total += piece.length;
+  }
+  return pieces;
+}
+
+describe('block compression (seal in parallel)', () => {
+  it('writes one gzip member per block, in input order, that a single gunzip stream reads back', async () => {
+    const pieces = dumpOf(900_000);
+    const plain = Buffer.concat(pieces);
+    const blockBytes = 64 * 1024;
+    const compress = blockCompressor({ compression: 'gzip', level: 1, blockBytes, parallel: 4 });
+    const members = await collect(compress(Readable.from(pieces)));
+    expect(members.length).toBe(Math.ceil(plain.length / blockBytes));
+    members.forEach((m, i) => {
+      expect(m.subarray(0, 2).equals(Buffer.from([0x1f, 0x8b]))).toBe(true); // each is a gzip member
+      const block = plain.subarray(i * blockBytes, (i + 1) * blockBytes);
+      expect(gunzipSync(m).equals(block)).toBe(true);
+    });
+    expect((await gunzipStream(members)).equals(plain)).toBe(true);
+    expect(Buffer.concat(members).length).toBeLessThan(plain.length / 3);
+  });
+
+  it('the level is applied: level 1 is larger than level 9 on the same text', async () => {
+    const plain = Buffer.concat(dumpOf(300_000));
+    const size = async (level: number) =>
+      Buffer.concat(await collect(blockCompressor({ compression: 'gzip', level })(Readable.from([plain]))))
+        .length;
+    expect(await size(1)).toBeGreaterThan(await size(9));
+  });
+
+  it('an empty input is one member of nothing; a single-member stream (older files) reads the same way', async () => {
+    const members = await collect(blockCompressor({ compression: 'gzip' })(Readable.from([])));
+    expect(members.length).toBe(1);
+    expect((await gunzipStream(members)).length).toBe(0);
+    const plain = Buffer.concat(dumpOf(200_000));
+    expect((await gunzipStream([gzipSync(plain)])).equals(plain)).toBe(true);
+  });
+
+  it('reads ahead by at most `parallel` blocks while its output is not taken (bounded memory)', async () => {
+    const blockBytes = 16 * 1024;
+    let read = 0;
+    const source = (async function* () {
+      for (let i = 0; i < 100; i++) {
+        read += 4096;
+        yield randomBytes(4096);
+      }
+    })();
+    const out = blockCompressor({ compression: 'gzip', blockBytes, parallel: 2 })(source);
+    await out.next();
+    await new Promise((r) => setTimeout(r, 50)); // nothing pulls meanwhile
+    expect(read).toBeLessThanOrEqual(3 * blockBytes);
+    const rest = await collect({ [Symbol.asyncIterator]: () => out });
+    expect(rest.length).toBe((100 * 4096) / blockBytes - 1);
+    expect(read).toBe(100 * 4096);
+  });
+
+  it('passes on the input failing', async () => {
+    const failing = (async function* () {
+      yield Buffer.alloc(200_000, 1);
+      throw new Error('dump died');
+    })();
+    await expect(
+      collect(blockCompressor({ compression: 'gzip', blockBytes: 65_536 })(failing)),
+    ).rejects.toThrow(/dump died/);
+  });
+});
