@@ -6,13 +6,12 @@
  */
 import { ipv4Number } from '../pattern/ip.js';
 import { testLeaf, wildcard } from '../pattern/test-leaf.js';
-import type { Leaf, Scalar } from '../pattern/types.js';
+import type { Leaf, NumericRange, Scalar } from '../pattern/types.js';
 import { wildcardLiteralPrefix } from '../pattern/wildcard.js';
 
-/** How a condition is judged; `any` ORs other conditions (one per leaf). */
-const KIND = {
+/** How a condition is judged. */
+export const KIND = {
   leaf: 0,
-  any: 1,
   numeric: 2,
   prefix: 3,
   suffix: 4,
@@ -33,8 +32,8 @@ const HI_OPEN = 2;
 /** event-ruler compares numbers only within ±5e9. */
 const LIMIT = 5e9;
 
-/** What `kind` needs beyond bounds and text: a leaf, a set, a RegExp, the conditions OR-ed. */
-type Extra = Leaf | ReadonlySet<Scalar> | RegExp | readonly number[] | null;
+/** What `kind` needs beyond bounds and text: a leaf, a set, a RegExp. */
+type Extra = Leaf | ReadonlySet<Scalar> | RegExp | null;
 
 /** `v.startsWith(t)`, most often answered by one character without calling the builtin. */
 function starts(v: string, t: string): boolean {
@@ -69,13 +68,29 @@ export class Conditions {
     return this.texts.length;
   }
 
-  /** The number of the condition that ORs `leaves` (neither exact values nor `exists`). */
-  add(leaves: readonly Leaf[]): number {
-    const [only] = leaves;
-    if (leaves.length === 1 && only !== undefined) return this.leaf(only);
-    const parts = leaves.map((l) => this.leaf(l));
-    const key = `any:${parts.join(',')}`;
-    return this.numbers.get(key) ?? this.intern(key, KIND.any, parts);
+  /** The number of the condition testing `leaf` (neither an exact value nor `exists`). */
+  add(leaf: Leaf): number {
+    const key = JSON.stringify(leaf);
+    const known = this.numbers.get(key);
+    if (known !== undefined) return known;
+    return this.leaf(key, leaf);
+  }
+
+  /** How condition `c` is judged (a KIND). */
+  kindOf(c: number): number {
+    return this.kinds[c] as number;
+  }
+
+  /** The text of a prefix, suffix or ignore-case condition (lower-cased for the latter). */
+  textOf(c: number): string {
+    return this.texts[c] as string;
+  }
+
+  /** The bounds of a numeric or IPv4 condition (an IPv4 block includes both ends). */
+  rangeOf(c: number): NumericRange {
+    const flags = this.flags[c] as number;
+    const [lo, hi] = [this.lo[c] as number, this.hi[c] as number];
+    return { lo, hi, loOpen: (flags & LO_OPEN) !== 0, hiOpen: (flags & HI_OPEN) !== 0 };
   }
 
   /** True when some value satisfies the condition. */
@@ -111,9 +126,6 @@ export class Conditions {
         return (
           typeof v === 'string' && starts(v, this.texts[c] as string) && (this.extras[c] as RegExp).test(v)
         );
-      case KIND.any:
-        for (const part of this.extras[c] as number[]) if (this.one(part, v)) return true;
-        return false;
       default:
         return testLeaf(this.extras[c] as Leaf, v);
     }
@@ -128,14 +140,21 @@ export class Conditions {
   }
 
   private inBlock(c: number, v: string): boolean {
+    const ip = this.ipv4(v);
+    return ip >= (this.lo[c] as number) && ip <= (this.hi[c] as number);
+  }
+
+  /** `v` as an IPv4 number, -1 when it is none (the last answer cached). */
+  ipv4(v: string): number {
     if (v !== this.ipOf) {
       this.ipOf = v;
       this.ip = ipv4Number(v);
     }
-    return this.ip >= (this.lo[c] as number) && this.ip <= (this.hi[c] as number);
+    return this.ip;
   }
 
-  private lower(v: string): string {
+  /** `v` lower-cased (the last answer cached). */
+  lower(v: string): string {
     if (v !== this.lowerOf) {
       this.lowerOf = v;
       this.lowered = v.toLowerCase();
@@ -143,10 +162,7 @@ export class Conditions {
     return this.lowered;
   }
 
-  private leaf(leaf: Leaf): number {
-    const key = JSON.stringify(leaf);
-    const known = this.numbers.get(key);
-    if (known !== undefined) return known;
+  private leaf(key: string, leaf: Leaf): number {
     switch (leaf.kind) {
       case 'numeric': {
         const { lo, hi, loOpen, hiOpen } = leaf.range;

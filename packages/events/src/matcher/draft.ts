@@ -17,6 +17,8 @@ export interface Group {
   /** Targets when the field has a value (`exists: true`) / has none (`exists: false`). */
   readonly present: number[];
   readonly absent: number[];
+  /** The number of the group's operator index in the program, once it has one (-1: none yet). */
+  index: number;
 }
 
 /** One state under construction. */
@@ -71,7 +73,7 @@ export function newDraft(): Draft {
 export function groupOf(state: Draft, slot: number): Group {
   const found = state.groups.find((g) => g.slot === slot);
   if (found !== undefined) return found;
-  const group: Group = { slot, exact: null, edges: [], present: [], absent: [] };
+  const group: Group = { slot, exact: null, edges: [], present: [], absent: [], index: -1 };
   state.groups.push(group);
   return group;
 }

@@ -107,6 +107,64 @@ describe('the packed machine', () => {
     }
   });
 
+  it('indexes many conditions of one operator on one field (operator-index.ts)', () => {
+    const many = (n: number, f: (i: number) => unknown): unknown[] =>
+      Array.from({ length: n }, (_, i) => f(i));
+    const rs = rules(
+      ...many(12, (i) => ({ a: [{ prefix: `p${'x'.repeat(i % 4)}${i % 3}` }] })),
+      ...many(8, (i) => ({ a: [{ suffix: `.${'e'.repeat(i)}` }] })),
+      ...many(8, (i) => ({ a: [{ prefix: { 'equals-ignore-case': `É${'Σ'.repeat(i)}` } }] })),
+      ...many(8, (i) => ({ a: [{ suffix: { 'equals-ignore-case': `${'İ'.repeat(i % 3)}Z${i}` } }] })),
+      ...many(8, (i) => ({ a: [{ 'equals-ignore-case': `ÀB${i % 5}` }] })),
+      ...many(10, (i) => ({ n: [{ numeric: i % 2 ? ['>', i, '<=', i + 5] : ['>=', i, '<', i + 5] }] })),
+      ...many(4, (i) => ({ n: [{ numeric: ['=', i * 2] }] })),
+      ...many(6, (i) => ({ n: [{ numeric: [i % 2 ? '<' : '>', 4e9 - i] }] })),
+      ...many(8, (i) => ({ ip: [{ cidr: `10.${i}.0.0/${8 + 2 * i}` }] })),
+      { a: [{ prefix: '' }] },
+      { a: [{ suffix: '' }] },
+      { a: [{ prefix: 'q' }, { suffix: 'q' }, { 'equals-ignore-case': 'Q' }] },
+    );
+    const events = [
+      ...['px1', 'pxx2', 'pxxx0', 'p', 'q', 'Q', 'x.eee', 'éσσσ', 'ÉΣ', 'İZ4', 'i̇z4', 'z1', 'àb3', 'ÀB3', ''],
+      ...[0, 2, 4, 5, 6, 10, 14, 15, 4e9, 4e9 - 3, 5e9, 5.5e9, -6e9],
+      ...['10.0.1.2', '10.1.255.255', '10.3.0.1', '10.7.0.0', '11.0.0.0', '10.2.0'],
+    ];
+    const matcher = compileRules(rs);
+    for (const v of events) {
+      for (const e of [
+        { a: v, n: v, ip: v },
+        { a: [v, 'pxx1'], n: [v, 3], ip: [v] },
+      ]) {
+        expect(matcher.match(e)).toEqual(rs.filter((r) => matchesPattern(r.pattern, e)).map((r) => r.id));
+      }
+    }
+  });
+
+  it('keeps indexed operators right while rules are removed and added again', () => {
+    const all = Array.from({ length: 30 }, (_, i) => ({
+      id: `r${i}`,
+      pattern: { s: ['x'], a: [i % 2 ? { prefix: `v${i % 7}` } : { numeric: ['>', i % 9, '<=', 20] }] },
+    }));
+    const matcher = compileRules(all);
+    const live = new Map(all.map((r) => [r.id, r]));
+    for (const [step, rule] of all.entries()) {
+      if (step % 3 === 0) {
+        matcher.remove(rule.id);
+        live.delete(rule.id);
+      } else if (step % 3 === 1) {
+        matcher.add(rule);
+        live.set(rule.id, rule);
+      }
+      for (const a of ['v3x', 'v1', 5, 15, 21]) {
+        const e = { s: 'x', a };
+        const expected = [...all]
+          .filter((r) => live.has(r.id) && matchesPattern(r.pattern, e))
+          .map((r) => r.id);
+        expect([...matcher.match(e)].sort()).toEqual(expected.sort());
+      }
+    }
+  });
+
   it('returns exactly what the reference returns with many rules at once (property)', () => {
     fc.assert(
       fc.property(

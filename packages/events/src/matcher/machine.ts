@@ -7,10 +7,12 @@
  * conditions from a flat table (conditions.ts); a state that only accepts one
  * rule is never read: `single` answers from a typed array.
  */
-import type { Branch, Condition, Leaf, Scalar } from '../pattern/types.js';
+import type { Branch, Condition, Scalar } from '../pattern/types.js';
 import { Conditions } from './conditions.js';
 import { type Draft, type Group, groupOf, Lists, newDraft, order } from './draft.js';
 import { EventSlots } from './event-slots.js';
+import type { Visitor } from './intervals.js';
+import type { OperatorIndex } from './operator-index.js';
 import { GROUP_HEADER, Program } from './program.js';
 
 function grown(array: Uint32Array<ArrayBuffer>, size: number): Uint32Array<ArrayBuffer> {
@@ -21,9 +23,9 @@ function grown(array: Uint32Array<ArrayBuffer>, size: number): Uint32Array<Array
 }
 
 /** The compiled states of many rules; add branches, then match events. */
-export class Machine {
+export class Machine implements Visitor {
   private readonly states: Draft[] = [newDraft()];
-  private readonly program = new Program();
+  private readonly program: Program;
   private readonly lists = new Lists();
   private readonly event = new EventSlots();
   /** Conditions other than exact values and `exists`. */
@@ -38,6 +40,7 @@ export class Machine {
   private readonly found: number[] = [];
 
   constructor() {
+    this.program = new Program(this.conditions);
     this.program.touch(0);
   }
 
@@ -73,9 +76,9 @@ export class Machine {
 
   /** Runs the group at word `i`; the index of the word after it. */
   private runGroup(code: Int32Array, i: number): number {
-    const present = code[i + 2] as number;
-    const absent = code[i + 3] as number;
-    const edges = code[i + 4] as number;
+    const present = code[i + 3] as number;
+    const absent = code[i + 4] as number;
+    const edges = code[i + 5] as number;
     const start = i + GROUP_HEADER;
     const next = start + present + absent + 2 * edges;
     const values = this.event.get(code[i] as number);
@@ -86,6 +89,8 @@ export class Machine {
     for (let k = start; k < start + present; k++) this.visit(code[k] as number);
     const map = code[i + 1] as number;
     if (map >= 0) this.lookUp(this.program.maps[map] as Map<Scalar, number>, values);
+    const index = code[i + 2] as number;
+    if (index >= 0) (this.program.indexes[index] as OperatorIndex).run(values, this);
     for (let k = start + present + absent; k < next; k += 2) {
       if (this.conditions.holds(code[k] as number, values)) this.visit(code[k + 1] as number);
     }
@@ -105,7 +110,7 @@ export class Machine {
   }
 
   /** Marks a state reached; a state that only accepts one rule is settled at once. */
-  private visit(target: number): void {
+  visit(target: number): void {
     const rule = this.single[target] as number;
     if (rule >= 0) {
       this.accept(rule);
@@ -139,15 +144,13 @@ export class Machine {
 
   /** Sends the values satisfying `condition` from a group to `target`. */
   private route(group: Group, condition: Condition, target: number): void {
-    const rest: Leaf[] = [];
     for (const leaf of condition.leaves) {
       if (leaf.kind === 'exact') {
         group.exact ??= new Map();
         this.lists.add(group.exact, leaf.value, target);
       } else if (leaf.kind === 'exists') (leaf.value ? group.present : group.absent).push(target);
-      else rest.push(leaf);
+      else group.edges.push(this.conditions.add(leaf), target);
     }
-    if (rest.length > 0) group.edges.push(this.conditions.add(rest), target);
   }
 
   /** Notes that state `id` changed. */

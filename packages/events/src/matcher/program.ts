@@ -5,28 +5,38 @@
  * memory traffic, not arithmetic). A state at `offsets[s]` is:
  *
  *   accepts count, rules..., groups count, then per group:
- *   slot, exact map number (-1: none), present count, absent count, edge count,
+ *   slot, exact map number (-1: none), operator index number (-1: none),
+ *   present count, absent count, edge count,
  *   present targets..., absent targets..., (condition number, target)...
+ *
+ * The (condition, target) pairs are those the group's operator index
+ * (operator-index.ts) leaves to be judged one by one.
  *
  * A changed state is packed again at the end; the whole program is packed
  * afresh once the words left behind outnumber the live ones.
  */
 import type { Scalar } from '../pattern/types.js';
+import type { Conditions } from './conditions.js';
 import type { Draft } from './draft.js';
+import { indexEdges, type OperatorIndex } from './operator-index.js';
 
-/** Words of a group before its lists: slot, map, present, absent, edges. */
-export const GROUP_HEADER = 5;
+/** Words of a group before its lists: slot, map, index, present, absent, edges. */
+export const GROUP_HEADER = 6;
 
 export class Program {
   code = new Int32Array(1024);
   offsets = new Int32Array(64);
   /** The exact maps named by groups, numbered in order of packing. */
   readonly maps: Map<Scalar, number>[] = [];
+  /** The operator indexes of groups, by the number each group keeps (rebuilt in place as it changes). */
+  readonly indexes: OperatorIndex[] = [];
   private readonly mapNumbers = new Map<Map<Scalar, number>, number>();
   private length = 0;
   private live = 0;
   private readonly sizes: number[] = [];
   private readonly dirty = new Set<number>();
+
+  constructor(private readonly conditions: Conditions) {}
 
   /** Marks a state changed; it is packed again by the next `seal`. */
   touch(state: number): void {
@@ -67,8 +77,11 @@ export class Program {
     const out = [state.accepts.length, ...state.accepts, state.groups.length];
     for (const g of state.groups) {
       const map = g.exact === null ? -1 : this.mapNumber(g.exact);
-      out.push(g.slot, map, g.present.length, g.absent.length, g.edges.length / 2);
-      out.push(...g.present, ...g.absent, ...g.edges);
+      const { index, rest } = indexEdges(g.edges, this.conditions);
+      if (index !== null && g.index < 0) g.index = this.indexes.push(index) - 1;
+      else if (index !== null) this.indexes[g.index] = index;
+      out.push(g.slot, map, index === null ? -1 : g.index);
+      out.push(g.present.length, g.absent.length, rest.length / 2, ...g.present, ...g.absent, ...rest);
     }
     return out;
   }
