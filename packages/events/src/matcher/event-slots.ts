@@ -26,6 +26,11 @@ export class EventSlots {
   private stamps = new Uint32Array(16);
   private serial = 0;
 
+  /** Number of slots. */
+  get size(): number {
+    return this.count;
+  }
+
   /** The slot of a path, assigned on first use. */
   slotOf(path: string): number {
     let node = this.root;

@@ -11,6 +11,7 @@ import type { Branch, Condition, Scalar } from '../pattern/types.js';
 import { Conditions } from './conditions.js';
 import { type Draft, type Group, groupOf, Lists, newDraft, order } from './draft.js';
 import { EventSlots } from './event-slots.js';
+import { lookUpTable } from './exact-table.js';
 import type { Visitor } from './intervals.js';
 import type { OperatorIndex } from './operator-index.js';
 import { GROUP_HEADER, Program } from './program.js';
@@ -35,6 +36,9 @@ export class Machine implements Visitor {
   /** Per-event stamps (equal to `serial` when set for this event): states seen, rules found. */
   private seen = new Uint32Array(64);
   private hits = new Uint32Array(64);
+  /** Per slot: the number of its value (valid when `idSeen` equals `serial`). */
+  private ids = new Int32Array(16);
+  private idSeen = new Uint32Array(16);
   private serial = 0;
   private readonly stack: number[] = [];
   private readonly found: number[] = [];
@@ -76,30 +80,48 @@ export class Machine implements Visitor {
 
   /** Runs the group at word `i`; the index of the word after it. */
   private runGroup(code: Int32Array, i: number): number {
+    const slot = code[i] as number;
+    const table = code[i + 1] as number;
     const present = code[i + 3] as number;
     const absent = code[i + 4] as number;
-    const edges = code[i + 5] as number;
-    const start = i + GROUP_HEADER;
-    const next = start + present + absent + 2 * edges;
-    const values = this.event.get(code[i] as number);
+    const start = i + GROUP_HEADER + 2 * table;
+    const edges = start + present + absent;
+    const next = edges + 2 * (code[i + 5] as number);
+    const values = this.event.get(slot);
     if (values === undefined) {
-      for (let k = start + present; k < start + present + absent; k++) this.visit(code[k] as number);
+      for (let k = start + present; k < edges; k++) this.visit(code[k] as number);
       return next;
     }
     for (let k = start; k < start + present; k++) this.visit(code[k] as number);
-    const map = code[i + 1] as number;
-    if (map >= 0) this.lookUp(this.program.maps[map] as Map<Scalar, number>, values);
+    if (table > 0) this.lookUp(code, i + GROUP_HEADER, table, slot, values);
     const index = code[i + 2] as number;
     if (index >= 0) (this.program.indexes[index] as OperatorIndex).run(values, this);
-    for (let k = start + present + absent; k < next; k += 2) {
+    for (let k = edges; k < next; k += 2) {
       if (this.conditions.holds(code[k] as number, values)) this.visit(code[k + 1] as number);
     }
     return next;
   }
 
-  private lookUp(map: Map<Scalar, number>, values: Scalar | Scalar[]): void {
-    if (!Array.isArray(values)) this.reach(map.get(values));
-    else for (const v of values) this.reach(map.get(v));
+  /** Follows the exact table at word `at` for the value(s) of `slot`. */
+  private lookUp(code: Int32Array, at: number, size: number, slot: number, values: Scalar | Scalar[]): void {
+    if (!Array.isArray(values)) {
+      const id = this.idOf(slot, values);
+      if (id >= 0) this.reach(lookUpTable(code, at, size, id));
+      return;
+    }
+    for (const v of values) {
+      const id = this.program.ids.find(v);
+      if (id >= 0) this.reach(lookUpTable(code, at, size, id));
+    }
+  }
+
+  /** The number of a slot's single value, looked up once per event. */
+  private idOf(slot: number, value: Scalar): number {
+    if (this.idSeen[slot] === this.serial) return this.ids[slot] as number;
+    const id = this.program.ids.find(value);
+    this.idSeen[slot] = this.serial;
+    this.ids[slot] = id;
+    return id;
   }
 
   /** Visits what an exact map entry leads to. */
@@ -167,10 +189,15 @@ export class Machine implements Visitor {
 
   private begin(): void {
     this.seen = grown(this.seen, this.states.length);
+    if (this.ids.length < this.event.size) {
+      this.ids = new Int32Array(this.event.size * 2);
+      this.idSeen = new Uint32Array(this.event.size * 2);
+    }
     this.serial = (this.serial + 1) >>> 0;
     if (this.serial === 0) {
       this.seen.fill(0);
       this.hits.fill(0);
+      this.idSeen.fill(0);
       this.serial = 1;
     }
   }

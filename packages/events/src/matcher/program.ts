@@ -5,8 +5,8 @@
  * memory traffic, not arithmetic). A state at `offsets[s]` is:
  *
  *   accepts count, rules..., groups count, then per group:
- *   slot, exact map number (-1: none), operator index number (-1: none),
- *   present count, absent count, edge count,
+ *   slot, exact table size (0: none), operator index number (-1: none),
+ *   present count, absent count, edge count, exact table (exact-table.ts),
  *   present targets..., absent targets..., (condition number, target)...
  *
  * The (condition, target) pairs are those the group's operator index
@@ -15,22 +15,21 @@
  * A changed state is packed again at the end; the whole program is packed
  * afresh once the words left behind outnumber the live ones.
  */
-import type { Scalar } from '../pattern/types.js';
 import type { Conditions } from './conditions.js';
 import type { Draft } from './draft.js';
+import { packTable, tableSize, ValueIds } from './exact-table.js';
 import { indexEdges, type OperatorIndex } from './operator-index.js';
 
-/** Words of a group before its lists: slot, map, index, present, absent, edges. */
+/** Words of a group before its lists: slot, table size, index, present, absent, edges. */
 export const GROUP_HEADER = 6;
 
 export class Program {
   code = new Int32Array(1024);
   offsets = new Int32Array(64);
-  /** The exact maps named by groups, numbered in order of packing. */
-  readonly maps: Map<Scalar, number>[] = [];
+  /** Numbers of the exact values that rules name. */
+  readonly ids = new ValueIds();
   /** The operator indexes of groups, by the number each group keeps (rebuilt in place as it changes). */
   readonly indexes: OperatorIndex[] = [];
-  private readonly mapNumbers = new Map<Map<Scalar, number>, number>();
   private length = 0;
   private live = 0;
   private readonly sizes: number[] = [];
@@ -76,23 +75,21 @@ export class Program {
   private words(state: Draft): number[] {
     const out = [state.accepts.length, ...state.accepts, state.groups.length];
     for (const g of state.groups) {
-      const map = g.exact === null ? -1 : this.mapNumber(g.exact);
       const { index, rest } = indexEdges(g.edges, this.conditions);
       if (index !== null && g.index < 0) g.index = this.indexes.push(index) - 1;
       else if (index !== null) this.indexes[g.index] = index;
-      out.push(g.slot, map, index === null ? -1 : g.index);
-      out.push(g.present.length, g.absent.length, rest.length / 2, ...g.present, ...g.absent, ...rest);
+      const table = g.exact === null ? 0 : tableSize(g.exact.size);
+      out.push(
+        g.slot,
+        table,
+        index === null ? -1 : g.index,
+        g.present.length,
+        g.absent.length,
+        rest.length / 2,
+      );
+      if (g.exact !== null) packTable(g.exact, this.ids, out);
+      for (const list of [g.present, g.absent, rest]) for (const word of list) out.push(word);
     }
     return out;
-  }
-
-  private mapNumber(map: Map<Scalar, number>): number {
-    let n = this.mapNumbers.get(map);
-    if (n === undefined) {
-      n = this.maps.length;
-      this.maps.push(map);
-      this.mapNumbers.set(map, n);
-    }
-    return n;
   }
 }
