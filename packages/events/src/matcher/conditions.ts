@@ -8,6 +8,7 @@ import { ipv4Number } from '../pattern/ip.js';
 import { testLeaf, wildcard } from '../pattern/test-leaf.js';
 import type { Leaf, NumericRange, Scalar } from '../pattern/types.js';
 import { wildcardLiteralPrefix } from '../pattern/wildcard.js';
+import type { ValueIds } from './exact-table.js';
 
 /** How a condition is judged. */
 export const KIND = {
@@ -32,8 +33,8 @@ const HI_OPEN = 2;
 /** event-ruler compares numbers only within ±5e9. */
 const LIMIT = 5e9;
 
-/** What `kind` needs beyond bounds and text: a leaf, a set, a RegExp. */
-type Extra = Leaf | ReadonlySet<Scalar> | RegExp | null;
+/** What `kind` needs beyond bounds and text: a leaf or a RegExp. */
+type Extra = Leaf | RegExp | null;
 
 /** `v.startsWith(t)`, most often answered by one character without calling the builtin. */
 function starts(v: string, t: string): boolean {
@@ -50,6 +51,9 @@ function ends(v: string, t: string): boolean {
 
 /** The table of conditions; `holds` judges one against a present field's value(s). */
 export class Conditions {
+  /** `ids` numbers the values anything-but lists (shared with the exact tables). */
+  constructor(private readonly ids: ValueIds) {}
+
   private kinds = new Uint8Array(64);
   private flags = new Uint8Array(64);
   private lo = new Float64Array(64);
@@ -57,6 +61,11 @@ export class Conditions {
   private readonly texts: string[] = [];
   private readonly extras: Extra[] = [];
   private readonly numbers = new Map<string, number>();
+  /** The value numbers each anything-but excludes: pool[lo[c]..hi[c]). */
+  private pool = new Int32Array(64);
+  private pooled = 0;
+  private idOf: Scalar = null;
+  private id = -1;
   /** One-entry caches: consecutive tests of one group see the same value. */
   private lowerOf = '';
   private lowered = '';
@@ -117,7 +126,7 @@ export class Conditions {
       case KIND.cidr4:
         return typeof v === 'string' && this.inBlock(c, v);
       case KIND.anythingBut:
-        return (typeof v !== 'string' && typeof v !== 'number') || !(this.extras[c] as Set<Scalar>).has(v);
+        return (typeof v !== 'string' && typeof v !== 'number') || !this.excludes(c, v);
       case KIND.notPrefix:
         return typeof v !== 'string' || !starts(v, this.texts[c] as string);
       case KIND.notSuffix:
@@ -153,6 +162,32 @@ export class Conditions {
     return this.ip;
   }
 
+  /** `v` is one of the values anything-but `c` excludes (compared by value number). */
+  private excludes(c: number, v: Scalar): boolean {
+    if (v !== this.idOf) {
+      this.idOf = v;
+      this.id = this.ids.find(v);
+    }
+    if (this.id < 0) return false;
+    for (let k = this.lo[c] as number; k < (this.hi[c] as number); k++)
+      if (this.pool[k] === this.id) return true;
+    return false;
+  }
+
+  private excluding(key: string, values: readonly Scalar[]): number {
+    const c = this.intern(key, KIND.anythingBut, null);
+    const ids = [...new Set(values.map((v) => this.ids.idOf(v)))];
+    if (this.pooled + ids.length > this.pool.length) {
+      const pool = new Int32Array((this.pooled + ids.length) * 2);
+      pool.set(this.pool);
+      this.pool = pool;
+    }
+    this.pool.set(ids, this.pooled);
+    [this.lo[c], this.hi[c]] = [this.pooled, this.pooled + ids.length];
+    this.pooled += ids.length;
+    return c;
+  }
+
   /** `v` lower-cased (the last answer cached). */
   lower(v: string): string {
     if (v !== this.lowerOf) {
@@ -179,7 +214,7 @@ export class Conditions {
       case 'cidr':
         return leaf.family === 4 ? this.cidr4(key, leaf) : this.intern(key, KIND.leaf, leaf);
       case 'anything-but':
-        return this.intern(key, KIND.anythingBut, new Set<Scalar>(leaf.values));
+        return this.excluding(key, leaf.values);
       case 'anything-but-prefix':
         return this.intern(key, KIND.notPrefix, null, leaf.value);
       case 'anything-but-suffix':

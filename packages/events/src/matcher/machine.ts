@@ -11,7 +11,7 @@ import type { Branch, Condition, Scalar } from '../pattern/types.js';
 import { Conditions } from './conditions.js';
 import { type Draft, type Group, groupOf, Lists, newDraft, order } from './draft.js';
 import { EventSlots } from './event-slots.js';
-import { lookUpTable } from './exact-table.js';
+import { lookUpTable, ValueIds } from './exact-table.js';
 import type { Visitor } from './intervals.js';
 import type { OperatorIndex } from './operator-index.js';
 import { GROUP_HEADER, Program } from './program.js';
@@ -30,7 +30,7 @@ export class Machine implements Visitor {
   private readonly lists = new Lists();
   private readonly event = new EventSlots();
   /** Conditions other than exact values and `exists`. */
-  private readonly conditions = new Conditions();
+  private readonly conditions: Conditions;
   /** Per state: the rule it accepts when that is all it does, else -1. */
   private single = new Int32Array(64).fill(-1);
   /** Per-event stamps (equal to `serial` when set for this event): states seen, rules found. */
@@ -44,7 +44,9 @@ export class Machine implements Visitor {
   private readonly found: number[] = [];
 
   constructor() {
-    this.program = new Program(this.conditions);
+    const ids = new ValueIds();
+    this.conditions = new Conditions(ids);
+    this.program = new Program(this.conditions, ids);
     this.program.touch(0);
   }
 

@@ -17,7 +17,7 @@
  */
 import type { Conditions } from './conditions.js';
 import type { Draft } from './draft.js';
-import { packTable, tableSize, ValueIds } from './exact-table.js';
+import { packTable, tableSize, type ValueIds } from './exact-table.js';
 import { indexEdges, type OperatorIndex } from './operator-index.js';
 
 /** Words of a group before its lists: slot, table size, index, present, absent, edges. */
@@ -26,8 +26,6 @@ export const GROUP_HEADER = 6;
 export class Program {
   code = new Int32Array(1024);
   offsets = new Int32Array(64);
-  /** Numbers of the exact values that rules name. */
-  readonly ids = new ValueIds();
   /** The operator indexes of groups, by the number each group keeps (rebuilt in place as it changes). */
   readonly indexes: OperatorIndex[] = [];
   private length = 0;
@@ -35,7 +33,11 @@ export class Program {
   private readonly sizes: number[] = [];
   private readonly dirty = new Set<number>();
 
-  constructor(private readonly conditions: Conditions) {}
+  constructor(
+    private readonly conditions: Conditions,
+    /** Numbers of the exact values that rules name. */
+    readonly ids: ValueIds,
+  ) {}
 
   /** Marks a state changed; it is packed again by the next `seal`. */
   touch(state: number): void {
