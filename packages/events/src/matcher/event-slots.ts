@@ -6,6 +6,8 @@
  */
 import type { Scalar } from '../pattern/types.js';
 
+const hasOwn = Object.prototype.hasOwnProperty;
+
 /** A value or the list of values at one path. */
 export type SlotValue = Scalar | Scalar[];
 
@@ -85,9 +87,11 @@ export class EventSlots {
     }
     if (node.children.size === 0) return;
     const record = value as Record<string, unknown>;
-    for (const key of Object.keys(record)) {
+    // for-in reads properties through V8's enum cache (no keys array, no
+    // generic keyed load); inherited keys are dropped as Object.keys would.
+    for (const key in record) {
       const next = this.child(node, key);
-      if (next !== undefined) this.walk(record[key], next);
+      if (next !== undefined && hasOwn.call(record, key)) this.walk(record[key], next);
     }
   }
 

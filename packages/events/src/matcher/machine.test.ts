@@ -92,6 +92,25 @@ describe('the packed machine', () => {
     expectMatches(rs, { a: 'x' }, ['r2', 'r5', 'r6']);
   });
 
+  it('reads only own properties of the event', () => {
+    const rs = rules({ source: ['x'] }, { source: [{ exists: false }] });
+    const inherited = Object.create({ source: 'x' }) as Record<string, unknown>;
+    expectMatches(rs, inherited, ['r1']);
+    expectMatches(rs, Object.assign(Object.create(null), { source: 'x' }), ['r0']);
+  });
+
+  it('finds exact values among many in one state, numbers, strings, booleans and null apart', () => {
+    const values: unknown[] = [true, false, null, 0, -1, 1.5, '0', '', 'true', 'null'];
+    for (let i = 0; i < 300; i++) values.push(`v${i}`, i * 7);
+    const rs = values.map((v, i) => ({ id: `r${i}`, pattern: { a: [v], b: [{ exists: i % 2 === 0 }] } }));
+    const matcher = compileRules(rs);
+    for (const v of [...values, 'v300', 7.5, -0, 'False']) {
+      for (const e of [{ a: v }, { a: [v, 'v1'], b: 1 }]) {
+        expect(matcher.match(e)).toEqual(rs.filter((r) => matchesPattern(r.pattern, e)).map((r) => r.id));
+      }
+    }
+  });
+
   it('keeps matching right while rules are added one by one (states packed again)', () => {
     const matcher = compileRules([]);
     const live: RuleInput[] = [];
