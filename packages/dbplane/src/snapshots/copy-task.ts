@@ -1,13 +1,22 @@
+import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DbplaneError, NotFoundError } from '../errors/index.js';
 import type { Keyring } from '../kms/keyring.js';
 import type { Pool } from '../store/db.js';
-import { chunkCount, dataKeyOf, type Header, newHeader, sealChunk } from './chunks.js';
+import {
+  type ChunkKey,
+  chunkCount,
+  dataKeyOf,
+  type Header,
+  newHeader,
+  sealChunk,
+  TAG_BYTES,
+} from './chunks.js';
 import * as copySql from './copy-sql.js';
-import { checksumOf, filePrefix, openCompressed, readFileInfo, verify } from './format.js';
+import { checksumMismatch, checksumOf, filePrefix, openCompressed, readFileInfo, verify } from './format.js';
 import * as sql from './sql.js';
-import type { WrittenPart } from './store.js';
+import type { SnapshotStore, WrittenPart } from './store.js';
 import type { RegionStores } from './stores.js';
 
 /** What the copy Task needs. */
@@ -44,6 +53,57 @@ async function* pieces(stream: Readable, size: number): AsyncGenerator<Buffer> {
   if (length > 0 || !any) yield Buffer.concat(held, length);
 }
 
+/** Part `part` of the destination file: its chunks sealed (and the file's prefix before part 1). */
+function sealPart(
+  d: { k: ChunkKey; chunkBytes: number; perPart: number; chunks: number },
+  part: number,
+  plain: Buffer,
+): Buffer {
+  const sealed: Buffer[] = part === 1 ? [filePrefix(d.k.headerBytes)] : [];
+  for (let i = 0; i * d.chunkBytes < Math.max(plain.length, 1); i++) {
+    const index = (part - 1) * d.perPart + i;
+    const slice = plain.subarray(i * d.chunkBytes, (i + 1) * d.chunkBytes);
+    sealed.push(sealChunk(d.k, index, index === d.chunks - 1, slice));
+  }
+  return Buffer.concat(sealed);
+}
+
+interface Source {
+  store: SnapshotStore;
+  key: string;
+  checksum: string;
+  v: 1 | 2;
+}
+
+/**
+ * Passes the source's compressed body from `from` on to `each`, in pieces of
+ * `size`, having checked the whole file against its checksum. A version 2
+ * file is read once: hashed as it is read (the bytes before `from` too) and
+ * compared at its end, before the caller completes anything; a chunk that
+ * fails to decrypt is reported as the checksum mismatch it is when the file
+ * differs. A version 1 file is verified first, then read.
+ */
+async function readVerified(
+  s: Source,
+  keyring: Keyring,
+  from: number,
+  each: (plain: Buffer) => Promise<void>,
+  size: number,
+) {
+  const hash = s.v === 2 ? createHash('sha256') : undefined;
+  if (hash === undefined) await verify(s.store, s.key, s.checksum);
+  try {
+    const { stream } = await openCompressed(s.store, s.key, keyring, from, hash);
+    for await (const plain of pieces(stream, size)) await each(plain);
+  } catch (err) {
+    const actual = hash === undefined ? s.checksum : await checksumOf(s.store, s.key);
+    if (actual !== s.checksum) throw checksumMismatch(s.key, s.checksum, actual);
+    throw err;
+  }
+  const actual = hash === undefined ? s.checksum : `sha256:${hash.digest('hex')}`;
+  if (actual !== s.checksum) throw checksumMismatch(s.key, s.checksum, actual);
+}
+
 /** The parts already written, contiguous from part 1 (a gap is written again). */
 function donePrefix(parts: WrittenPart[]): WrittenPart[] {
   const sorted = [...parts].sort((a, b) => a.part - b.part);
@@ -54,12 +114,14 @@ function donePrefix(parts: WrittenPart[]): WrittenPart[] {
 
 /**
  * Copies a snapshot file into its destination store, re-encrypted: the
- * source's checksum is verified, its body decrypted chunk by chunk (still
- * compressed) and sealed again under a fresh data key wrapped by the
- * destination region's key. The destination header and every part written
- * are recorded, so an attempt after a crash continues at the first part
- * missing; at the end the new file is read back (checksum, and every chunk
- * authenticated) before the snapshot is marked available.
+ * source is read once, its body decrypted chunk by chunk (still compressed)
+ * and sealed again under a fresh data key wrapped by the destination
+ * region's key, its checksum checked at its end before the upload is
+ * completed. The destination header and every part written are recorded
+ * (each part durable in the store before it is), so an attempt after a
+ * crash continues at the first part missing. The new file's checksum is the
+ * hash of the bytes written (after a resume: of the file read back), and its
+ * size is checked before the snapshot is marked available.
  */
 export async function copySnapshotData(deps: CopyTaskDeps, accountId: string, snapshotId: string) {
   const row = await sql.findById(deps.pool, snapshotId);
@@ -78,7 +140,6 @@ export async function copySnapshotData(deps: CopyTaskDeps, accountId: string, sn
   const srcStore = await deps.stores.storeFor(src.region);
   const dstStore = await deps.stores.storeFor(row.region);
   const dstKeyring = deps.keyring.forRegion(row.region);
-  await verify(srcStore, src.location, src.checksum);
   const info = await readFileInfo(srcStore, src.location);
   const plan =
     copy.header !== null
@@ -92,36 +153,44 @@ export async function copySnapshotData(deps: CopyTaskDeps, accountId: string, sn
   const total = plan.parts_total as number;
   const done = donePrefix(plan.parts);
   await copySql.beginAttempt(deps.pool, { id: row.id, resumedFrom: done.length });
+  const source = { store: srcStore, key: src.location, checksum: src.checksum, v: info.header.v };
   const written = [...done];
+  // a fresh upload is hashed as it is written; a resumed one is read back once complete
+  const out = done.length === 0 ? createHash('sha256') : undefined;
   if (done.length < total) {
     const from = done.length * perPart * header.chunkBytes;
-    const { stream } = await openCompressed(srcStore, src.location, deps.keyring.forRegion(src.region), from);
-    let part = done.length + 1;
-    for await (const plain of pieces(stream, perPart * header.chunkBytes)) {
-      const sealed: Buffer[] = part === 1 ? [filePrefix(headerBytes)] : [];
-      for (let i = 0; i * header.chunkBytes < Math.max(plain.length, 1); i++) {
-        const index = (part - 1) * perPart + i;
-        const slice = plain.subarray(i * header.chunkBytes, (i + 1) * header.chunkBytes);
-        sealed.push(sealChunk(k, index, index === chunks - 1, slice));
-      }
-      const etag = await dstStore.multipart.putPart(
-        row.location,
-        plan.upload_id as string,
-        part,
-        Buffer.concat(sealed),
-      );
-      const p = { part, etag };
-      written.push(p);
-      await copySql.recordPart(deps.pool, { id: row.id, part: p, progress: Math.floor((95 * part) / total) });
-      if (deps.partDelayMs > 0) await sleep(deps.partDelayMs);
-      part += 1;
-    }
-  }
+    const srcKeyring = deps.keyring.forRegion(src.region);
+    await readVerified(
+      source,
+      srcKeyring,
+      from,
+      async (plain) => {
+        const part = written.length + 1;
+        const body = sealPart({ k, chunkBytes: header.chunkBytes, perPart, chunks }, part, plain);
+        out?.update(body);
+        const etag = await dstStore.multipart.putPart(row.location, plan.upload_id as string, part, body);
+        const p = { part, etag };
+        written.push(p);
+        await copySql.recordPart(deps.pool, {
+          id: row.id,
+          part: p,
+          progress: Math.floor((95 * part) / total),
+        });
+        if (deps.partDelayMs > 0) await sleep(deps.partDelayMs);
+      },
+      perPart * header.chunkBytes,
+    );
+  } else await verify(srcStore, src.location, src.checksum);
   await dstStore.multipart.complete(row.location, plan.upload_id as string, written);
-  const checksum = await checksumOf(dstStore, row.location);
-  const check = await openCompressed(dstStore, row.location, dstKeyring);
-  for await (const _ of check.stream); // every chunk authenticated under the destination key
+  const expected = filePrefix(headerBytes).length + info.plainBytes + chunks * TAG_BYTES;
   const sizeBytes = (await dstStore.size(row.location)) ?? 0;
+  if (sizeBytes !== expected)
+    throw new DbplaneError(
+      'Dbplane.SnapshotFormat',
+      `the copy of "${row.name}" holds ${sizeBytes} bytes, not the ${expected} written`,
+    );
+  const checksum =
+    out !== undefined ? `sha256:${out.digest('hex')}` : await checksumOf(dstStore, row.location);
   await sql.completeSnapshot(deps.pool, {
     id: row.id,
     location: row.location,

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { type AddressInfo, createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -298,6 +298,35 @@ describe('cross-region copies, stores, dr-copy and retention', async () => {
         targetName: snap.name,
       });
       expect(taken.status).toBe(409);
+    },
+  );
+
+  it(
+    'refuses to copy a source whose file no longer matches its checksum (read once, checked at its end)',
+    LONG,
+    async () => {
+      const { instance } = await setup();
+      const snap = await snapshot(await database(instance));
+      const r = await server.pool.query<{ location: string }>(
+        'SELECT location FROM snapshots WHERE name = $1',
+        [snap.name],
+      );
+      const file = join(server.dataDir, 'snapshots', 'local-1', r.rows[0]?.location ?? '');
+      const stored = await readFile(file);
+      stored[stored.length - 30] = (stored[stored.length - 30] ?? 0) ^ 0xff; // in the last chunk
+      await writeFile(file, stored);
+      const res = await server.call('POST', `/v1/snapshots/${snap.name}/copy`, {
+        targetRegion: 'local-1',
+        targetName: `${snap.name}-bad`,
+      });
+      expect(res.status, JSON.stringify(res.body)).toBe(202);
+      const failed = await poll(`/v1/snapshots/${snap.name}-bad`, 'status', 'failed');
+      expect(failed.statusReason).toMatch(/Dbplane\.ChecksumMismatch.*fails its checksum/);
+      const left = await server.pool.query('SELECT location FROM snapshots WHERE name = $1', [
+        `${snap.name}-bad`,
+      ]);
+      const copyFile = join(server.dataDir, 'snapshots', 'local-1', left.rows[0]?.location ?? '');
+      await expect(readFile(copyFile)).rejects.toMatchObject({ code: 'ENOENT' });
     },
   );
 

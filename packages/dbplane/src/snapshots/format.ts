@@ -1,4 +1,4 @@
-import { createDecipheriv, createHash } from 'node:crypto';
+import { createDecipheriv, createHash, type Hash } from 'node:crypto';
 import { Readable, type Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import * as zlib from 'node:zlib';
@@ -214,8 +214,28 @@ function openV1(
   );
 }
 
+/** Every byte of `stored` into `hash`; only those from `start` on passed on (the file is read once). */
+async function* hashedFrom(stored: AsyncIterable<Buffer>, hash: Hash, start: number) {
+  let skip = start;
+  for await (const c of stored) {
+    hash.update(c);
+    if (skip >= c.length) skip -= c.length;
+    else {
+      yield c.subarray(skip);
+      skip = 0;
+    }
+  }
+}
+
 /** Version 2: starts at the chunk holding `from`; every chunk is authenticated on its own. */
-function openV2(store: SnapshotStore, key: string, info: FileInfo, dataKey: Buffer, from: number) {
+function openV2(
+  store: SnapshotStore,
+  key: string,
+  info: FileInfo,
+  dataKey: Buffer,
+  from: number,
+  hash: Hash | undefined,
+) {
   if (info.header.v !== 2) throw new Error('not a version 2 file');
   const chunkBytes = info.header.chunkBytes;
   const record = chunkBytes + TAG_BYTES;
@@ -223,7 +243,11 @@ function openV2(store: SnapshotStore, key: string, info: FileInfo, dataKey: Buff
   const k = { dataKey, iv: Buffer.from(info.header.iv, 'base64'), headerBytes: info.headerBytes };
   let index = Math.min(Math.floor(from / chunkBytes), chunks - 1);
   let skip = from - index * chunkBytes;
-  const body = store.read(key, { start: info.bodyStart + index * record, end: info.size - 1 });
+  const start = info.bodyStart + index * record;
+  const body =
+    hash === undefined
+      ? store.read(key, { start, end: info.size - 1 })
+      : hashedFrom(store.read(key, { start: 0, end: info.size - 1 }), hash, start);
   return Readable.from(
     (async function* plain() {
       let held: Buffer[] = [];
@@ -257,16 +281,21 @@ function openV2(store: SnapshotStore, key: string, info: FileInfo, dataKey: Buff
 /**
  * The decrypted, still compressed body of a stored file from byte `from` of
  * it (verify the file's checksum first): what a copy re-encrypts as it is.
+ * With `hash` (version 2 only), the whole file is read once and every stored
+ * byte, those before `from` too, goes into it: a copy checks the checksum at
+ * the end instead of reading the file twice.
  */
 export async function openCompressed(
   store: SnapshotStore,
   key: string,
   keyring: Keyring,
   from = 0,
+  hash?: Hash,
 ): Promise<{ stream: Readable; info: FileInfo }> {
   const info = await readFileInfo(store, key);
   const dataKey = dataKeyOf(keyring, info.header);
-  if (info.header.v === 2) return { stream: openV2(store, key, info, dataKey, from), info };
+  if (info.header.v === 2) return { stream: openV2(store, key, info, dataKey, from, hash), info };
+  if (hash !== undefined) throw new Error('hashing while reading needs a version 2 file');
   const tag = await readRange(store, key, info.size - TAG_BYTES, info.size - 1);
   return { stream: openV1(store, key, info, dataKey, tag, from), info };
 }

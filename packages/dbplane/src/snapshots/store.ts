@@ -102,10 +102,11 @@ export function createDirectoryStore(root: string): SnapshotStore {
         const target = file(key);
         if (!(await exists(dir)) && (await exists(target))) return;
         const tmp = tmpName(target);
-        const out = createWriteStream(tmp, { mode: 0o600 });
+        const out = createWriteStream(tmp, { mode: 0o600, flush: true }); // durable before it is renamed
         const sorted = [...parts].sort((a, b) => a.part - b.part);
         await pipeline(async function* join() {
-          for (const p of sorted) yield* createReadStream(`${dir}/${p.part}.part`);
+          for (const p of sorted)
+            yield* createReadStream(`${dir}/${p.part}.part`, { highWaterMark: READ_BYTES });
         }, out);
         await rename(tmp, target);
         await rm(dir, { recursive: true, force: true });
