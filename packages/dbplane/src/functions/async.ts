@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../log/logger.js';
 import type { QueuesService } from '../queues/service.js';
-import type { Db, Pool } from '../store/db.js';
+import { type Db, type Pool, withTransaction } from '../store/db.js';
 import type { Notifier } from '../store/notifier.js';
 import type { FunctionsService } from './service.js';
 
@@ -71,31 +71,31 @@ export function createAsyncInvoker(deps: {
       );
       return;
     }
-    if (fn.config.onFailureQueue !== null) {
-      const record = {
-        version: '1.0',
-        timestamp: new Date().toISOString(),
-        requestContext: {
-          requestId: row.id,
-          functionArn: fn.arn,
-          condition: 'RetriesExhausted',
-          approximateInvokeCount: row.attempts,
-        },
-        requestPayload: row.payload,
-        responseContext: {
-          statusCode: 200,
-          executedVersion: result.executedVersion,
-          functionError: result.functionError,
-        },
-        responsePayload: result.payload,
-      };
-      await deps.queues.send({
-        accountId: row.account_id,
-        name: fn.config.onFailureQueue,
-        body: JSON.stringify(record),
-      });
-    }
-    await deps.pool.query('DELETE FROM function_async WHERE id = $1', [row.id]);
+    const queue = fn.config.onFailureQueue;
+    if (queue === null)
+      return void (await deps.pool.query('DELETE FROM function_async WHERE id = $1', [row.id]));
+    const record = {
+      version: '1.0',
+      timestamp: new Date().toISOString(),
+      requestContext: {
+        requestId: row.id,
+        functionArn: fn.arn,
+        condition: 'RetriesExhausted',
+        approximateInvokeCount: row.attempts,
+      },
+      requestPayload: row.payload,
+      responseContext: {
+        statusCode: 200,
+        executedVersion: result.executedVersion,
+        functionError: result.functionError,
+      },
+      responsePayload: result.payload,
+    };
+    // the record and the end of the invocation commit together: a crash cannot send it twice
+    await withTransaction(deps.pool, async (tx) => {
+      await deps.queues.send({ accountId: row.account_id, name: queue, body: JSON.stringify(record) }, tx);
+      await tx.query('DELETE FROM function_async WHERE id = $1', [row.id]);
+    });
   };
 
   const run = async () => {

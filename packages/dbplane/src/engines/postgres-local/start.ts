@@ -51,13 +51,16 @@ export async function startWithRetry(
       await waitReady(a.creds(port), pid, a.dataDir, a.timeoutMs, offset);
       return { pid, port };
     } catch (err) {
-      if (isAlive(pid)) await stopPostmaster(pid).catch(() => undefined);
+      const exited = !isAlive(pid);
+      if (!exited) await stopPostmaster(pid).catch(() => undefined);
       const tail = await logTail(a.dataDir, offset);
       const portTaken = !fixedPort && PORT_TAKEN.test(tail);
-      if (attempt >= 20 || !(portTaken || BUSY.test(tail))) throw err;
+      // a server that exits without a word (seen once on a loaded machine right after a SIGKILL) gets a few more tries
+      const silent = exited && tail.trim() === '' && attempt < 5;
+      if (attempt >= 20 || !(portTaken || silent || BUSY.test(tail))) throw err;
       if (portTaken) port = await choosePort(a.creds(port).host, undefined);
       a.log(
-        `postgres-local: retrying the start of ${a.dataDir} (${portTaken ? `port taken, now ${port}` : 'previous server still exiting'})`,
+        `postgres-local: retrying the start of ${a.dataDir} (${portTaken ? `port taken, now ${port}` : silent ? 'it exited without a message' : 'previous server still exiting'})`,
       );
       await new Promise((r) => setTimeout(r, portTaken ? 0 : 500));
     }
