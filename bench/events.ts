@@ -6,7 +6,8 @@
  * suffix, equals-ignore-case (alone and inside prefix), numeric ranges,
  * anything-but (values and prefix), exists, cidr, wildcard, $or, a nested
  * field and values inside the event's `resources` array; a rule has 2 to 5
- * conditions. Events are 5,000 different ones, cycled. Rates are per CPU
+ * conditions. Events are 5,000 different ones, cycled. The "wide" figures
+ * put thousands of non-exact conditions on each field of one state. Rates are per CPU
  * second of this process (one core), so that other work on the machine does
  * not skew them.
  *
@@ -146,10 +147,42 @@ export function fixtures(
   return { patterns, events };
 }
 
+/**
+ * The "wide" figures: rules with no exact value, each one prefix, suffix,
+ * numeric range, equals-ignore-case or cidr on one of five detail fields, so
+ * that one state holds thousands of conditions per field (what the
+ * per-field operator indexes are for).
+ */
+function wideFixtures(count: number): ReturnType<typeof fixtures> {
+  const per = Math.max(1, Math.floor(count / 5));
+  const kinds: ((i: number) => Record<string, unknown>)[] = [
+    (i) => ({ name: [{ prefix: `svc-${i}` }] }),
+    (i) => ({ count: [{ numeric: ['>', 10 * i, '<=', 10 * i + 15] }] }),
+    (i) => ({ file: [{ suffix: `.${i}.png` }] }),
+    (i) => ({ user: [{ 'equals-ignore-case': `User${i}` }] }),
+    (i) => ({ ip: [{ cidr: `10.${i % 256}.${(i >> 8) % 256}.0/24` }] }),
+  ];
+  const patterns = Array.from({ length: count }, (_, i) => ({
+    detail: (kinds[i % 5] as (i: number) => Record<string, unknown>)(Math.floor(i / 5)),
+  }));
+  const rand = random(count + 1);
+  const events = Array.from({ length: 5000 }, () => ({
+    source: 'com.example.wide',
+    detail: {
+      name: `svc-${int(rand, per)}-${pick(rand, ['prod', 'dev'])}`,
+      count: int(rand, 10 * per),
+      file: `f.${int(rand, per)}.png`,
+      user: `USER${int(rand, per)}`,
+      ip: `10.${int(rand, 256)}.${int(rand, 40)}.${int(rand, 256)}`,
+    },
+  }));
+  return { patterns, events };
+}
+
 type Emit = Parameters<Bench>[0]['emit'];
 
 function figures(count: number, sources: number, suffix: string, ms: number, emit: Emit): void {
-  const { patterns, events } = fixtures(count, sources);
+  const { patterns, events } = suffix === '_wide' ? wideFixtures(count) : fixtures(count, sources);
   const matcher = compileRules(patterns.map((p, i) => ({ id: `r${i}`, pattern: p })));
   const loop = ruleByRule(patterns);
   let matches = 0;
@@ -175,4 +208,5 @@ export const run: Bench = async ({ quick, emit }) => {
   const ms = quick ? 400 : 2000;
   for (const count of [10, 1000, 10_000]) figures(count, 50, '', ms, emit);
   for (const count of [1000, 10_000]) figures(count, count / 20, '_selective', ms, emit);
+  for (const count of [1000, 10_000]) figures(count, 0, '_wide', ms, emit);
 };
