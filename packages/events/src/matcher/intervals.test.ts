@@ -7,9 +7,9 @@ function holds(r: Interval, v: number): boolean {
   return (r.loOpen ? v > r.lo : v >= r.lo) && (r.hiOpen ? v < r.hi : v <= r.hi);
 }
 
-function stabbed(intervals: readonly Interval[], v: number): number[] {
-  const index = Intervals.build(intervals, Number.POSITIVE_INFINITY);
-  if (index === null) throw new Error('no index within an unlimited budget');
+/** `budget` 0 puts every interval in the segment tree. */
+function stabbed(intervals: readonly Interval[], v: number, budget = Number.POSITIVE_INFINITY): number[] {
+  const index = Intervals.build(intervals, budget);
   const found: number[] = [];
   index.find(v, { visit: (t) => found.push(t) });
   return found.sort((a, b) => a - b);
@@ -44,10 +44,13 @@ describe('Intervals', () => {
     expect(stabbed(rs, -0)).toEqual([0, 3]);
   });
 
-  it('gives up when listing the pieces would exceed the budget', () => {
-    const long = Array.from({ length: 50 }, (_, i) => range(i, false, Number.POSITIVE_INFINITY, true, i));
-    expect(Intervals.build(long, 100)).toBeNull();
-    expect(Intervals.build(long, 10_000)).not.toBeNull();
+  it('stabs long overlapping intervals through the segment tree alike', () => {
+    const long = Array.from({ length: 50 }, (_, i) => range(i, i % 2 === 0, 100 + i, i % 3 === 0, i));
+    for (const v of [-1, 0, 0.5, 25, 49, 50, 100, 120, 149, 150]) {
+      expect(stabbed(long, v, 0)).toEqual(stabbed(long, v));
+      expect(stabbed(long, v, 0)).toEqual(long.filter((r) => holds(r, v)).map((r) => r.target));
+    }
+    expect(stabbed(rs, 5, 0)).toEqual([0, 1, 2]);
   });
 
   it('finds exactly the intervals holding a value (property)', () => {
@@ -67,6 +70,7 @@ describe('Intervals', () => {
         for (const v of [...vs, ...vs.map((x) => x + 0.25)]) {
           const expected = intervals.filter((r) => holds(r, v)).map((r) => r.target);
           expect(stabbed(intervals, v)).toEqual(expected);
+          expect(stabbed(intervals, v, 0)).toEqual(expected);
         }
       }),
       { numRuns: 300 },

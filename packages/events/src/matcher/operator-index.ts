@@ -22,7 +22,7 @@ import { type Interval, Intervals, type Visitor } from './intervals.js';
  */
 export const INDEX_AT = 4;
 
-/** Pieces an interval may cover on average before ranges fall back to one-by-one tests. */
+/** Pieces an interval may cover on average before ranges go into a segment tree. */
 const PIECES_PER_INTERVAL = 16;
 
 /** The operators that have an index, by condition kind. */
@@ -114,32 +114,31 @@ export function indexEdges(
   return { index: indexed ? new OperatorIndex(conditions, parts) : null, rest };
 }
 
-/** Builds the part of `kind` from its pairs; false when that operator stays one by one. */
-function place(parts: Parts, kind: number, pairs: readonly number[], conditions: Conditions): boolean {
+/** Builds the part of `kind` from its (condition, target) pairs. */
+function place(parts: Parts, kind: number, pairs: readonly number[], conditions: Conditions): void {
   const texts = (): Affix[] => mapPairs(pairs, (c, target) => ({ text: conditions.textOf(c), target }));
   const ranges = (): Interval[] => mapPairs(pairs, (c, target) => ({ ...conditions.rangeOf(c), target }));
   switch (kind) {
     case KIND.numeric:
       parts.numbers = Intervals.build(ranges(), (PIECES_PER_INTERVAL * pairs.length) / 2);
-      return parts.numbers !== null;
+      break;
     case KIND.cidr4:
       parts.ips = Intervals.build(ranges(), (PIECES_PER_INTERVAL * pairs.length) / 2);
-      return parts.ips !== null;
+      break;
     case KIND.prefix:
       parts.prefixes = Affixes.build(texts(), false);
-      return true;
+      break;
     case KIND.prefixFolded:
       parts.prefixesFolded = Affixes.build(texts(), false);
-      return true;
+      break;
     case KIND.suffix:
       parts.suffixes = Affixes.build(texts(), true);
-      return true;
+      break;
     case KIND.suffixFolded:
       parts.suffixesFolded = Affixes.build(texts(), true);
-      return true;
+      break;
     default:
       parts.folded = foldedMap(texts());
-      return true;
   }
 }
 
