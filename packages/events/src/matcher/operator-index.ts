@@ -87,7 +87,8 @@ export class OperatorIndex {
 export function indexEdges(
   edges: readonly number[],
   conditions: Conditions,
-): { index: OperatorIndex | null; rest: number[] } {
+): { index: OperatorIndex | null; rest: readonly number[] } {
+  if (edges.length < 2 * INDEX_AT) return { index: null, rest: edges };
   const byKind = new Map<number, number[]>();
   const rest: number[] = [];
   for (let k = 0; k < edges.length; k += 2) {
