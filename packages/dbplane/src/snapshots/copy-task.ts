@@ -96,7 +96,8 @@ async function readVerified(
     const { stream } = await openCompressed(s.store, s.key, keyring, from, hash);
     for await (const plain of pieces(stream, size)) await each(plain);
   } catch (err) {
-    const actual = hash === undefined ? s.checksum : await checksumOf(s.store, s.key);
+    // the source unreadable too: the first error says more
+    const actual = hash === undefined ? s.checksum : await checksumOf(s.store, s.key).catch(() => s.checksum);
     if (actual !== s.checksum) throw checksumMismatch(s.key, s.checksum, actual);
     throw err;
   }
