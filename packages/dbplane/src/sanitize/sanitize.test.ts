@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { connectAdmin } from '../engines/admin/index.js';
 import { runCli } from '../test-support/cli.js';
+import { dropMadeDatabases } from '../test-support/made-databases.js';
 import { TEST_MYSQL_URL } from '../test-support/mysql.js';
 import { useTestServer } from '../test-support/server.js';
 import { runId } from './integrations.js';
@@ -41,24 +41,8 @@ const JOINS = [
 const made: string[] = [];
 const madeMysql: string[] = [];
 afterAll(async () => {
-  const admin = await connectAdmin('postgres', inject('pgUrl'));
-  try {
-    for (const name of made) {
-      await admin.dropDatabase(name);
-      await admin.dropLogin(name);
-    }
-  } finally {
-    await admin.close();
-  }
-  const maria = await connectAdmin('mysql', TEST_MYSQL_URL);
-  try {
-    for (const name of madeMysql) {
-      await maria.dropDatabase(name);
-      await maria.dropLogin(name);
-    }
-  } finally {
-    await maria.close();
-  }
+  await dropMadeDatabases('postgres', inject('pgUrl'), made);
+  await dropMadeDatabases('mysql', TEST_MYSQL_URL, madeMysql);
 }, 60_000);
 
 describe('sanitizing through the API and the dbplane-sanitized-snapshot workflow', () => {

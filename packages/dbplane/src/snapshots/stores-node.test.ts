@@ -3,8 +3,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { connectAdmin } from '../engines/admin/index.js';
 import { useTestDatabase } from '../test-support/database.js';
+import { dropMadeDatabases } from '../test-support/made-databases.js';
 import { type NodeProcess, removeDir, startNodeProcess } from '../test-support/node-process.js';
 import { startS3Server, type TestS3 } from '../test-support/s3.js';
 import { createS3Store } from './s3-store.js';
@@ -23,15 +23,7 @@ describe('the node region store in S3 (snapshotStore setting)', () => {
     await node?.kill();
     if (node !== undefined) await removeDir(node.dataDir);
     await s3?.close();
-    const admin = await connectAdmin('postgres', inject('pgUrl'));
-    try {
-      for (const name of made) {
-        await admin.dropDatabase(name);
-        await admin.dropLogin(name);
-      }
-    } finally {
-      await admin.close();
-    }
+    await dropMadeDatabases('postgres', inject('pgUrl'), made);
   }, 60_000);
 
   it('writes snapshots into the bucket and restores them from it', { timeout: 180_000 }, async () => {
