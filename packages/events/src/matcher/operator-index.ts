@@ -108,9 +108,10 @@ export function indexEdges(
   };
   let indexed = false;
   for (const [kind, list] of byKind) {
-    if (INDEXED.has(kind) && list.length >= 2 * INDEX_AT && place(parts, kind, list, conditions))
+    if (INDEXED.has(kind) && list.length >= 2 * INDEX_AT) {
+      place(parts, kind, list, conditions);
       indexed = true;
-    else rest.push(...list);
+    } else rest.push(...list);
   }
   return { index: indexed ? new OperatorIndex(conditions, parts) : null, rest };
 }
