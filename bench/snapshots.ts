@@ -9,6 +9,7 @@
  * - logical snapshot of a PostgreSQL database          vs `pg_dump --format=custom` to a file
  * - logical restore into a new database                vs `pg_restore` of that file
  * - logical snapshot / restore of a MariaDB database   vs `mariadb-dump` / `mariadb` (when reachable)
+ * - then the sanitize rate of `bench/sanitize.ts` (rows/s masked in a 1,000,000-row table, `--quick` 100,000)
  *
  *   npm run bench -- snapshots [--quick]
  *
@@ -38,6 +39,7 @@ import {
   startNodeProcess,
 } from '../packages/dbplane/src/test-support/node-process.js';
 import { ADMIN_URL, admin, type Bench, type Call, client } from './lib.js';
+import { run as sanitizeRate } from './sanitize.js';
 
 const MYSQL_URL = process.env.DBPLANE_BENCH_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306';
 const POLL_MS = 20;
@@ -409,4 +411,5 @@ export const run: Bench = async ({ quick, emit }) => {
     await rm(work, { recursive: true, force: true });
     await admin(`DROP DATABASE IF EXISTS ${store} WITH (FORCE)`);
   }
+  await sanitizeRate({ quick, emit });
 };

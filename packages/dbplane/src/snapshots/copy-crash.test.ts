@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { connectAdmin } from '../engines/admin/index.js';
 import { useTestDatabase } from '../test-support/database.js';
+import { dropMadeDatabases } from '../test-support/made-databases.js';
 import { type NodeProcess, removeDir, startNodeProcess } from '../test-support/node-process.js';
 
 /** Small parts and a pause after each, so that a copy of a ~1 MB snapshot takes seconds and can be killed midway. */
@@ -34,15 +34,7 @@ describe('a cross-region copy under kill -9', () => {
     await node?.kill();
     if (dataDir !== undefined) await removeDir(dataDir);
     if (otherRegion !== undefined) await removeDir(otherRegion);
-    const admin = await connectAdmin('postgres', inject('pgUrl'));
-    try {
-      for (const name of made) {
-        await admin.dropDatabase(name);
-        await admin.dropLogin(name);
-      }
-    } finally {
-      await admin.close();
-    }
+    await dropMadeDatabases('postgres', inject('pgUrl'), made);
   }, 60_000);
 
   /** What the store recorded of the copy (read directly: the node is down). */

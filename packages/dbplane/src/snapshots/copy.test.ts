@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import pg from 'pg';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { connectAdmin } from '../engines/admin/index.js';
 import { runCli } from '../test-support/cli.js';
+import { dropMadeDatabases } from '../test-support/made-databases.js';
 import { startS3Server, type TestS3 } from '../test-support/s3.js';
 import { useTestServer } from '../test-support/server.js';
 import { pastRetention } from './retention.js';
@@ -57,17 +57,7 @@ const bytes = async (r: Readable) => {
 };
 
 const made: string[] = [];
-afterAll(async () => {
-  const admin = await connectAdmin('postgres', inject('pgUrl'));
-  try {
-    for (const name of made) {
-      await admin.dropDatabase(name);
-      await admin.dropLogin(name);
-    }
-  } finally {
-    await admin.close();
-  }
-}, 60_000);
+afterAll(() => dropMadeDatabases('postgres', inject('pgUrl'), made), 60_000);
 
 describe('cross-region copies, stores, dr-copy and retention', async () => {
   const server = useTestServer();
