@@ -1,16 +1,16 @@
-import { randomBytes } from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
 import type { DatabasesService } from '../databases/service.js';
 import { DbplaneError, NotFoundError } from '../errors/index.js';
 import { asOutcome } from '../executions/outcome.js';
 import type { TaskRegistry } from '../executions/registry.js';
 import type { InstanceAccess } from '../instances/access.js';
-import { DEFAULT_ALIAS, type Keyring } from '../kms/keyring.js';
+import type { Keyring } from '../kms/keyring.js';
 import type { Pool } from '../store/db.js';
-import { open, seal, verify } from './format.js';
+import { sealAttempt } from './attempt.js';
+import { open, verify } from './format.js';
 import * as sql from './sql.js';
 import type { SnapshotStore } from './store.js';
-import { dumpProgress, estimateDumpBytes, startDump, startLoad } from './tools.js';
+import { estimateDumpBytes, startDump, startLoad } from './tools.js';
 
 interface Deps {
   pool: Pool;
@@ -24,7 +24,6 @@ interface Deps {
 
 type Input = { snapshotId: string; executionArn?: string; database?: string };
 const PREFIX = 'arn:dbplane:states:::snapshots';
-const PROGRESS_EVERY_MS = 1000;
 const storeOf = (deps: Deps, region: string) => deps.storeFor?.(region) ?? Promise.resolve(deps.store);
 
 /** The snapshot `id` if the account owns it or it is shared with the account. */
@@ -79,50 +78,8 @@ async function create(deps: Deps, accountId: string, p: Input) {
   const estimate = await estimateDumpBytes(row.engine, url, db.name);
   await sql.updateSnapshot(deps.pool, { id: row.id, progress: 5 });
   const dump = await startDump(row.engine, url, db.name);
-  // each attempt writes a file of its own: a retried task racing a slow one cannot mix their bytes
-  const key = `${row.account_id}/${row.id}-${randomBytes(4).toString('hex')}.snap`;
-  let last = Date.now();
-  const sealed = seal({
-    source: dump.stream,
-    store: deps.store,
-    key,
-    keyring: deps.keyring,
-    keyRef: DEFAULT_ALIAS,
-    onBytes: (n) => {
-      if (Date.now() - last < PROGRESS_EVERY_MS) return;
-      last = Date.now();
-      void sql
-        .reportProgress(deps.pool, { id: row.id, sizeBytes: n, progress: dumpProgress(n, estimate) })
-        .catch(() => {});
-    },
-  });
-  const [result, exited] = await Promise.allSettled([sealed, dump.done]);
-  if (exited.status === 'rejected') {
-    await deps.store.remove(key);
-    throw exited.reason;
-  }
-  if (result.status === 'rejected') throw result.reason;
-  const s = result.value;
-  const completed = await sql.completeSnapshot(deps.pool, {
-    id: row.id,
-    location: key,
-    sizeBytes: s.sizeBytes,
-    checksum: s.checksum,
-    compression: s.compression,
-    keyArn: deps.keyring.describe(accountId, s.keyId).arn,
-  });
-  if (!completed) {
-    await deps.store.remove(key);
-    const now = await visible(deps, accountId, row.id);
-    if (now.status !== 'available') throw new Error(`snapshot "${row.name}" is ${now.status}`);
-    return {
-      snapshot: row.name,
-      status: 'available',
-      sizeBytes: Number(now.size_bytes),
-      checksum: now.checksum,
-    };
-  }
-  return { snapshot: row.name, status: 'available', sizeBytes: s.sizeBytes, checksum: s.checksum };
+  const done = await sealAttempt(deps, { row, source: dump.stream, done: dump.done, estimate });
+  return { snapshot: row.name, status: 'available', sizeBytes: done.sizeBytes, checksum: done.checksum };
 }
 
 /** Removes a half-written file and marks the snapshot failed. */

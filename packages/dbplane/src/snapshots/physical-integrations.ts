@@ -1,18 +1,17 @@
-import { randomBytes } from 'node:crypto';
 import { runAsUser } from '../engines/postgres-local/index.js';
 import { DbplaneError, NotFoundError } from '../errors/index.js';
 import { asOutcome } from '../executions/outcome.js';
 import type { TaskRegistry } from '../executions/registry.js';
 import type { InstanceAccess } from '../instances/access.js';
-import { DEFAULT_ALIAS, type Keyring } from '../kms/keyring.js';
+import type { Keyring } from '../kms/keyring.js';
 import type { Pool } from '../store/db.js';
-import { open, seal } from './format.js';
+import { sealAttempt } from './attempt.js';
+import { open } from './format.js';
 import { physicalBackup } from './physical/backup.js';
 import { extractDataDir } from './physical/extract.js';
 import { treeBytes } from './physical/tree.js';
 import * as sql from './sql.js';
 import type { SnapshotStore } from './store.js';
-import { dumpProgress } from './tools.js';
 
 interface Deps {
   pool: Pool;
@@ -23,7 +22,6 @@ interface Deps {
 
 type Input = { snapshotId: string; executionArn?: string; instance?: string };
 const PREFIX = 'arn:dbplane:states:::snapshots';
-const PROGRESS_EVERY_MS = 1000;
 /** gzip level 1: on a data directory ~11% larger than level 6 and about twice as fast (README "Limits"). */
 const PHYSICAL_COMPRESSION_LEVEL = 1;
 
@@ -80,46 +78,14 @@ async function createPhysical(deps: Deps, accountId: string, p: Input) {
     superuser: decodeURIComponent(url.username),
     password: decodeURIComponent(url.password),
   });
-  // each attempt writes a file of its own: a retried task racing a slow one cannot mix their bytes
-  const key = `${row.account_id}/${row.id}-${randomBytes(4).toString('hex')}.snap`;
-  let last = Date.now();
-  const sealed = seal({
+  const done = await sealAttempt(deps, {
+    row,
     source: backup.stream,
-    store: deps.store,
-    key,
-    keyring: deps.keyring,
-    keyRef: DEFAULT_ALIAS,
+    done: backup.done,
+    estimate,
     compressionLevel: PHYSICAL_COMPRESSION_LEVEL,
-    onBytes: (n) => {
-      if (Date.now() - last < PROGRESS_EVERY_MS) return;
-      last = Date.now();
-      const progress = dumpProgress(n, estimate);
-      void sql.reportProgress(deps.pool, { id: row.id, sizeBytes: n, progress }).catch(() => {});
-    },
   });
-  const [result, copied] = await Promise.allSettled([sealed, backup.done]);
-  if (copied.status === 'rejected') {
-    await deps.store.remove(key);
-    throw copied.reason;
-  }
-  if (result.status === 'rejected') throw result.reason;
-  const s = result.value;
-  const completed = await sql.completeSnapshot(deps.pool, {
-    id: row.id,
-    location: key,
-    sizeBytes: s.sizeBytes,
-    checksum: s.checksum,
-    compression: s.compression,
-    keyArn: deps.keyring.describe(accountId, s.keyId).arn,
-  });
-  if (!completed) {
-    // a slower attempt lost the race: its file goes, the first one's stays
-    await deps.store.remove(key);
-    const now = await physical(deps, accountId, row.id, true);
-    if (now.status !== 'available') throw new Error(`snapshot "${row.name}" is ${now.status}`);
-    return { snapshot: row.name, status: 'available', sizeBytes: Number(now.size_bytes) };
-  }
-  return { snapshot: row.name, status: 'available', sizeBytes: s.sizeBytes, ...copied.value };
+  return { snapshot: row.name, status: 'available', sizeBytes: done.sizeBytes, ...done.produced };
 }
 
 /** Writes the new instance's data directory from the snapshot (decrypted, decompressed, untarred); once. */
