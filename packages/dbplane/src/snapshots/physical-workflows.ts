@@ -6,33 +6,16 @@
  */
 
 import { catchAllInto, TRANSIENT_RETRY } from '../executions/outcome.js';
+import { createDefinition } from './workflows.js';
 
 const retry = [TRANSIENT_RETRY];
 
-export const createPhysicalSnapshotDefinition = {
-  Comment:
+export const createPhysicalSnapshotDefinition = createDefinition({
+  comment:
     "Copies the data directory of a running local PostgreSQL instance (a non-exclusive backup: backup_label and the WAL to reach consistency included) as a tar, compressed, encrypted and checksummed into the region's snapshot store; failed (file removed) otherwise.",
-  StartAt: 'Copy',
-  States: {
-    Copy: {
-      Type: 'Task',
-      Resource: 'arn:dbplane:states:::snapshots:createPhysical',
-      Parameters: { 'snapshotId.$': '$.snapshotId', 'executionArn.$': '$$.Execution.Id' },
-      ResultPath: '$.snapshot',
-      Retry: retry,
-      Catch: catchAllInto('MarkFailed'),
-      End: true,
-    },
-    MarkFailed: {
-      Type: 'Task',
-      Resource: 'arn:dbplane:states:::snapshots:markFailed',
-      Parameters: { 'snapshotId.$': '$.snapshotId', 'error.$': '$.error.Error', 'cause.$': '$.error.Cause' },
-      Retry: retry,
-      Next: 'Failed',
-    },
-    Failed: { Type: 'Fail', Error: 'SnapshotFailed', Cause: "the snapshot's statusReason says why" },
-  },
-} as const;
+  state: 'Copy',
+  resource: 'arn:dbplane:states:::snapshots:createPhysical',
+});
 
 export const restoreInstanceSnapshotDefinition = {
   Comment:

@@ -9,14 +9,17 @@ import { catchAllInto, TRANSIENT_RETRY } from '../executions/outcome.js';
 
 const retry = [TRANSIENT_RETRY];
 
-export const createSnapshotDefinition = {
-  Comment:
-    "Dumps a database with the engine's own tool, compresses, encrypts and checksums the dump into the region's snapshot store, and marks the snapshot available; failed (file removed) otherwise.",
-  StartAt: 'Dump',
+/**
+ * A create workflow: one Task (`state`, `resource`) makes and records the
+ * snapshot file; any failure marks the snapshot failed (its file removed).
+ */
+export const createDefinition = (p: { comment: string; state: string; resource: string }) => ({
+  Comment: p.comment,
+  StartAt: p.state,
   States: {
-    Dump: {
+    [p.state]: {
       Type: 'Task',
-      Resource: 'arn:dbplane:states:::snapshots:create',
+      Resource: p.resource,
       Parameters: { 'snapshotId.$': '$.snapshotId', 'executionArn.$': '$$.Execution.Id' },
       ResultPath: '$.snapshot',
       Retry: retry,
@@ -32,7 +35,14 @@ export const createSnapshotDefinition = {
     },
     Failed: { Type: 'Fail', Error: 'SnapshotFailed', Cause: "the snapshot's statusReason says why" },
   },
-} as const;
+});
+
+export const createSnapshotDefinition = createDefinition({
+  comment:
+    "Dumps a database with the engine's own tool, compresses, encrypts and checksums the dump into the region's snapshot store, and marks the snapshot available; failed (file removed) otherwise.",
+  state: 'Dump',
+  resource: 'arn:dbplane:states:::snapshots:create',
+});
 
 export const restoreSnapshotDefinition = {
   Comment:
