@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { buildArn } from '../arn.js';
 import { ConflictError, ValidationError } from '../errors/index.js';
 import type { ExecutionsService } from '../executions/service.js';
 import type { InstancesService } from '../instances/service.js';
@@ -7,6 +6,7 @@ import type { Instance } from '../instances/types.js';
 import type { StateMachinesService } from '../states/service.js';
 import type { Db } from '../store/db.js';
 import { ensureSnapshotBuiltins } from './builtins.js';
+import { requestSnapshot } from './request.js';
 import * as sql from './sql.js';
 import { CREATE_PHYSICAL_SNAPSHOT_MACHINE, RESTORE_INSTANCE_SNAPSHOT_MACHINE } from './types.js';
 
@@ -92,35 +92,17 @@ export async function requestPhysical(
     throw new ConflictError(
       `instance "${p.instance}" is ${instance.status}; only an available one can be snapshotted`,
     );
-  await ensureSnapshotBuiltins(tx, deps, p.accountId);
-  const id = randomUUID();
-  const row = await sql.insertSnapshot(tx, {
-    id,
+  const row = await requestSnapshot(tx, deps, {
     accountId: p.accountId,
     name: p.name,
-    arn: buildArn({
-      service: 'rds',
-      region: deps.region,
-      accountId: p.accountId,
-      resource: `snapshot:${p.name}`,
-    }),
+    tags: p.tags,
     kind: 'physical',
     sourceDatabase: null,
     engine: 'postgres',
     sourceInstance: instance.name,
-    region: deps.region,
-    location: `${p.accountId}/${id}.snap`,
-    tags: p.tags ?? {},
+    machine: CREATE_PHYSICAL_SNAPSHOT_MACHINE,
   });
-  if (row === undefined) throw new ConflictError(`snapshot "${p.name}" is being created concurrently; retry`);
-  const started = await deps.executions.start(tx, {
-    accountId: p.accountId,
-    stateMachine: CREATE_PHYSICAL_SNAPSHOT_MACHINE,
-    name: `create-${id}`,
-    input: { snapshotId: id },
-  });
-  await sql.updateSnapshot(tx, { id, executionArn: started.executionArn });
-  return { row: { ...row, execution_arn: started.executionArn }, newRequest: true };
+  return { row, newRequest: true };
 }
 
 /**

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { buildArn } from '../arn.js';
 import type { DatabasesService } from '../databases/service.js';
 import type { Database } from '../databases/types.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../errors/index.js';
@@ -12,6 +11,7 @@ import type { Db, Pool } from '../store/db.js';
 import { ensureSnapshotBuiltins } from './builtins.js';
 import { copyInProgress } from './copy-sql.js';
 import { checkRestoreTarget, checkSource, requestPhysical, restoreToInstance } from './physical-service.js';
+import { requestSnapshot } from './request.js';
 import * as sql from './sql.js';
 import type { SnapshotStore } from './store.js';
 import { CREATE_SNAPSHOT_MACHINE, RESTORE_SNAPSHOT_MACHINE, type Snapshot } from './types.js';
@@ -90,35 +90,16 @@ export function createSnapshotsService(deps: {
         throw new ConflictError(
           `database "${p.database}" is ${db.status}; only an available one can be snapshotted`,
         );
-      await ensureSnapshotBuiltins(tx, deps, p.accountId);
-      const id = randomUUID();
-      const row = await sql.insertSnapshot(tx, {
-        id,
+      const row = await requestSnapshot(tx, deps, {
         accountId: p.accountId,
         name: p.name,
-        arn: buildArn({
-          service: 'rds',
-          region: deps.region,
-          accountId: p.accountId,
-          resource: `snapshot:${p.name}`,
-        }),
+        tags: p.tags,
         sourceDatabase: db.name,
         engine: db.engine,
         sourceInstance: db.instance,
-        region: deps.region,
-        location: `${p.accountId}/${id}.snap`,
-        tags: p.tags ?? {},
+        machine: CREATE_SNAPSHOT_MACHINE,
       });
-      if (row === undefined)
-        throw new ConflictError(`snapshot "${p.name}" is being created concurrently; retry`);
-      const started = await deps.executions.start(tx, {
-        accountId: p.accountId,
-        stateMachine: CREATE_SNAPSHOT_MACHINE,
-        name: `create-${id}`,
-        input: { snapshotId: id },
-      });
-      await sql.updateSnapshot(tx, { id, executionArn: started.executionArn });
-      return { snapshot: toSnapshot({ ...row, execution_arn: started.executionArn }), newRequest: true };
+      return { snapshot: toSnapshot(row), newRequest: true };
     },
 
     async describe(p: { accountId: string; ref: string }): Promise<Snapshot> {
