@@ -9,7 +9,8 @@
  * conditions. Events are 5,000 different ones, cycled. The "wide" figures
  * put thousands of non-exact conditions on each field of one state. Rates are per CPU
  * second of this process (one core), so that other work on the machine does
- * not skew them.
+ * not skew them. Then `event-delivery.ts`: PutEvents -> HTTP target latency
+ * through a running node.
  *
  *   npm run bench -- events [--quick]
  */
@@ -18,6 +19,7 @@ import { flatten, valuesAt } from '../packages/events/src/pattern/flatten.js';
 import { parsePattern } from '../packages/events/src/pattern/parse.js';
 import { conditionHolds } from '../packages/events/src/pattern/test-leaf.js';
 import type { Branch } from '../packages/events/src/pattern/types.js';
+import { run as deliveryLatency } from './event-delivery.js';
 import type { Bench } from './lib.js';
 
 const TYPES = 20;
@@ -209,4 +211,5 @@ export const run: Bench = async ({ quick, emit }) => {
   for (const count of [10, 1000, 10_000]) figures(count, 50, '', ms, emit);
   for (const count of [1000, 10_000]) figures(count, count / 20, '_selective', ms, emit);
   for (const count of [1000, 10_000]) figures(count, 0, '_wide', ms, emit);
+  await deliveryLatency({ quick, emit });
 };
