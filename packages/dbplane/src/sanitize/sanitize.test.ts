@@ -2,11 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import mysql from 'mysql2/promise';
-import pg from 'pg';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { runCli } from '../test-support/cli.js';
 import { dropMadeDatabases } from '../test-support/made-databases.js';
 import { TEST_MYSQL_URL } from '../test-support/mysql.js';
+import { queryAs } from '../test-support/query-as.js';
 import { useTestServer } from '../test-support/server.js';
 import { runId } from './integrations.js';
 import type { RulesDocument } from './types.js';
@@ -56,22 +56,7 @@ describe('sanitizing through the API and the dbplane-sanitized-snapshot workflow
   };
   const query = async (database: string, statements: string[]) => {
     const v = await get(`/v1/secrets/${encodeURIComponent(`dbplane/databases/${database}`)}/value`);
-    const c = JSON.parse(v.body.secretString);
-    const client = new pg.Client({
-      host: c.host,
-      port: c.port,
-      user: c.username,
-      password: c.password,
-      database: c.dbname,
-    });
-    await client.connect();
-    try {
-      const out: Record<string, unknown>[][] = [];
-      for (const s of statements) out.push((await client.query(s)).rows);
-      return out;
-    } finally {
-      await client.end();
-    }
+    return queryAs(JSON.parse(v.body.secretString), statements);
   };
   let instance = '';
   const source = async () => {

@@ -7,6 +7,7 @@ import { afterAll, describe, expect, inject, it } from 'vitest';
 import { useTestDatabase } from '../test-support/database.js';
 import { dropMadeDatabases } from '../test-support/made-databases.js';
 import { type NodeProcess, removeDir, startNodeProcess } from '../test-support/node-process.js';
+import { queryAs } from '../test-support/query-as.js';
 
 /** Small parts and a pause after each, so that a copy of a ~1 MB snapshot takes seconds and can be killed midway. */
 const ENV = {
@@ -80,22 +81,7 @@ describe('a cross-region copy under kill -9', () => {
           .secretString,
       );
     const query = async (name: string, statements: string[]) => {
-      const c = await credentials(name);
-      const client = new pg.Client({
-        host: c.host,
-        port: c.port,
-        user: c.username,
-        password: c.password,
-        database: c.dbname,
-      });
-      await client.connect();
-      try {
-        const out: unknown[] = [];
-        for (const s of statements) out.push((await client.query(s)).rows);
-        return out;
-      } finally {
-        await client.end();
-      }
+      return queryAs(await credentials(name), statements);
     };
 
     const suffix = randomBytes(3).toString('hex');

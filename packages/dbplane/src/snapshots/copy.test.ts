@@ -3,10 +3,10 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { type AddressInfo, createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import pg from 'pg';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { runCli } from '../test-support/cli.js';
 import { dropMadeDatabases } from '../test-support/made-databases.js';
+import { type DatabaseCredentials, queryAs } from '../test-support/query-as.js';
 import { startS3Server, type TestS3 } from '../test-support/s3.js';
 import { useTestServer } from '../test-support/server.js';
 import { pastRetention } from './retention.js';
@@ -26,30 +26,6 @@ const SCHEMA = [
   'INSERT INTO blobs SELECT g, md5(g::text) || md5((g * 7)::text) FROM generate_series(1, 2000) g',
 ];
 
-interface Creds {
-  host: string;
-  port: number;
-  username: string;
-  password: string;
-  dbname: string;
-}
-async function query(c: Creds, statements: string[]): Promise<unknown[][]> {
-  const client = new pg.Client({
-    host: c.host,
-    port: c.port,
-    user: c.username,
-    password: c.password,
-    database: c.dbname,
-  });
-  await client.connect();
-  try {
-    const out: unknown[][] = [];
-    for (const s of statements) out.push((await client.query(s)).rows);
-    return out;
-  } finally {
-    await client.end();
-  }
-}
 const bytes = async (r: Readable) => {
   const parts: Buffer[] = [];
   for await (const c of r) parts.push(c as Buffer);
@@ -70,7 +46,7 @@ describe('cross-region copies, stores, dr-copy and retention', async () => {
       .toBe(value);
     return (await get(path)).body;
   };
-  const credentials = async (name: string): Promise<Creds> =>
+  const credentials = async (name: string): Promise<DatabaseCredentials> =>
     JSON.parse(
       (await get(`/v1/secrets/${encodeURIComponent(`dbplane/databases/${name}`)}/value`)).body.secretString,
     );
@@ -86,7 +62,7 @@ describe('cross-region copies, stores, dr-copy and retention', async () => {
     const res = await server.call('POST', '/v1/databases', { name, engine: 'postgres', instance });
     expect(res.status, JSON.stringify(res.body)).toBe(202);
     await poll(`/v1/databases/${name}`, 'status', 'available');
-    await query(await credentials(name), SCHEMA);
+    await queryAs(await credentials(name), SCHEMA);
     return name;
   };
   const snapshot = async (databaseName: string) => {
@@ -254,8 +230,8 @@ describe('cross-region copies, stores, dr-copy and retention', async () => {
       });
       expect(restore.status, JSON.stringify(restore.body)).toBe(202);
       await execution(restore.body.executionArn);
-      expect(await query(await credentials(target), ROWS)).toEqual(
-        await query(await credentials(source), ROWS),
+      expect(await queryAs(await credentials(target), ROWS)).toEqual(
+        await queryAs(await credentials(source), ROWS),
       );
 
       // deleting the copy removes its object from the other region's store

@@ -2,12 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import mysql from 'mysql2/promise';
-import pg from 'pg';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { connectAdmin } from '../engines/admin/index.js';
 import { withTransaction } from '../store/db.js';
 import { runCli } from '../test-support/cli.js';
 import { TEST_MYSQL_URL } from '../test-support/mysql.js';
+import { queryAs } from '../test-support/query-as.js';
 import { type TestServer, useTestServer } from '../test-support/server.js';
 import { verify } from './format.js';
 import { createDirectoryStore } from './store.js';
@@ -34,23 +34,7 @@ interface EngineCase {
 const postgres: EngineCase = {
   engine: 'postgres',
   url: () => inject('pgUrl'),
-  async query(c, statements) {
-    const client = new pg.Client({
-      host: c.host,
-      port: c.port,
-      user: c.username,
-      password: c.password,
-      database: c.dbname,
-    });
-    await client.connect();
-    try {
-      const out: unknown[][] = [];
-      for (const s of statements) out.push((await client.query(s)).rows);
-      return out;
-    } finally {
-      await client.end();
-    }
-  },
+  query: queryAs,
 };
 
 const mariadb: EngineCase = {
