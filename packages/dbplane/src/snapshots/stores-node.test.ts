@@ -6,6 +6,7 @@ import { afterAll, describe, expect, inject, it } from 'vitest';
 import { useTestDatabase } from '../test-support/database.js';
 import { dropMadeDatabases } from '../test-support/made-databases.js';
 import { type NodeProcess, removeDir, startNodeProcess } from '../test-support/node-process.js';
+import { queryAs } from '../test-support/query-as.js';
 import { startS3Server, type TestS3 } from '../test-support/s3.js';
 import { createS3Store } from './s3-store.js';
 
@@ -54,25 +55,13 @@ describe('the node region store in S3 (snapshotStore setting)', () => {
         .toBe(true);
       return (await call('GET', path)).body;
     };
-    const rows = async (name: string) => {
-      const c = JSON.parse(
+    const credentials = async (name: string) =>
+      JSON.parse(
         (await call('GET', `/v1/secrets/${encodeURIComponent(`dbplane/databases/${name}`)}/value`)).body
           .secretString,
       );
-      const client = new pg.Client({
-        host: c.host,
-        port: c.port,
-        user: c.username,
-        password: c.password,
-        database: c.dbname,
-      });
-      await client.connect();
-      try {
-        return (await client.query('SELECT * FROM t ORDER BY id')).rows;
-      } finally {
-        await client.end();
-      }
-    };
+    const rows = async (name: string) =>
+      (await queryAs(await credentials(name), ['SELECT * FROM t ORDER BY id']))[0];
 
     const stores = (await call('GET', '/v1/snapshot-stores')).body.stores;
     expect(stores).toEqual([
@@ -96,21 +85,10 @@ describe('the node region store in S3 (snapshotStore setting)', () => {
       202,
     );
     await until(`/v1/databases/${source}`, (b) => b.status === 'available');
-    const c = JSON.parse(
-      (await call('GET', `/v1/secrets/${encodeURIComponent(`dbplane/databases/${source}`)}/value`)).body
-        .secretString,
-    );
-    const client = new pg.Client({
-      host: c.host,
-      port: c.port,
-      user: c.username,
-      password: c.password,
-      database: c.dbname,
-    });
-    await client.connect();
-    await client.query('CREATE TABLE t (id integer PRIMARY KEY, v text)');
-    await client.query("INSERT INTO t SELECT g, 'row ' || g FROM generate_series(1, 500) g");
-    await client.end();
+    await queryAs(await credentials(source), [
+      'CREATE TABLE t (id integer PRIMARY KEY, v text)',
+      "INSERT INTO t SELECT g, 'row ' || g FROM generate_series(1, 500) g",
+    ]);
 
     const snap = `s3-${suffix}`;
     expect((await call('POST', '/v1/snapshots', { name: snap, database: source })).status).toBe(202);
