@@ -27,17 +27,27 @@ function statementName(text: string): string {
   return name;
 }
 
+/** Statements one connection keeps prepared at most; texts past them are parsed each time. */
+const PREPARED_PER_CONNECTION = 1000;
+
 /**
  * A client that prepares every parameterized statement once per connection
  * (a named statement, by the text's hash) instead of parsing and planning it
  * on every call: the store's statements are a fixed set, run many times.
  */
 class PreparingClient extends pg.Client {
+  readonly #prepared = new Set<string>();
+
   // biome-ignore lint/suspicious/noExplicitAny: pg's query has many overloads; this forwards them all
   override query(...args: any[]): any {
     const [config, values] = args;
-    if (typeof config === 'string' && Array.isArray(values) && values.length > 0)
-      args[0] = { name: statementName(config), text: config };
+    if (typeof config === 'string' && Array.isArray(values) && values.length > 0) {
+      const name = statementName(config);
+      if (this.#prepared.has(name) || this.#prepared.size < PREPARED_PER_CONNECTION) {
+        this.#prepared.add(name);
+        args[0] = { name, text: config };
+      }
+    }
     // biome-ignore lint/suspicious/noExplicitAny: see above
     return (super.query as (...a: any[]) => any)(...args);
   }
