@@ -1,11 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { connectAdmin } from '../engines/admin/index.js';
 import { useTestDatabase } from '../test-support/database.js';
-import { type NodeProcess, removeDir, startNodeProcess } from '../test-support/node-process.js';
+import { adminClient, type NodeProcess, removeDir, startNodeProcess } from '../test-support/node-process.js';
 
 const REQUESTS = 6;
 
@@ -27,18 +25,7 @@ describe('provisioning under kill -9', () => {
   it('ends every request available or cleanly failed, never half made', { timeout: 240_000 }, async () => {
     node = await startNodeProcess({ databaseUrl: store.url, env: { DBPLANE_TASK_LEASE_MS: '2000' } });
     dataDir = node.dataDir;
-    const key = (await readFile(join(dataDir, 'admin.key'), 'utf8')).trim();
-    const call = async (method: string, path: string, body?: unknown) => {
-      const res = await fetch(`${node?.url}${path}`, {
-        method,
-        headers:
-          body === undefined
-            ? { 'x-api-key': key }
-            : { 'x-api-key': key, 'content-type': 'application/json' },
-        body: body === undefined ? null : JSON.stringify(body),
-      });
-      return { status: res.status, body: (await res.json()) as any };
-    };
+    const call = await adminClient(() => node?.url ?? '', dataDir);
     const suffix = randomBytes(3).toString('hex');
     const instance = `pg-${suffix}`;
     expect(

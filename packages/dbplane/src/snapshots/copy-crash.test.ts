@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { useTestDatabase } from '../test-support/database.js';
 import { dropMadeDatabases } from '../test-support/made-databases.js';
-import { type NodeProcess, removeDir, startNodeProcess } from '../test-support/node-process.js';
+import { adminClient, type NodeProcess, removeDir, startNodeProcess } from '../test-support/node-process.js';
 import { queryAs } from '../test-support/query-as.js';
 
 /** Small parts and a pause after each, so that a copy of a ~1 MB snapshot takes seconds and can be killed midway. */
@@ -57,18 +57,7 @@ describe('a cross-region copy under kill -9', () => {
     node = await startNodeProcess({ databaseUrl: store.url, env: ENV });
     dataDir = node.dataDir;
     otherRegion = await mkdtemp(join(tmpdir(), 'dbplane-eu-2-'));
-    const key = (await readFile(join(dataDir, 'admin.key'), 'utf8')).trim();
-    const call = async (method: string, path: string, body?: unknown) => {
-      const res = await fetch(`${node?.url}${path}`, {
-        method,
-        headers:
-          body === undefined
-            ? { 'x-api-key': key }
-            : { 'x-api-key': key, 'content-type': 'application/json' },
-        body: body === undefined ? null : JSON.stringify(body),
-      });
-      return { status: res.status, body: (await res.json()) as any };
-    };
+    const call = await adminClient(() => node?.url ?? '', dataDir);
     const until = async (path: string, check: (b: any) => boolean, timeout = 120_000) => {
       await expect
         .poll(async () => check((await call('GET', path)).body), { timeout, interval: 100 })

@@ -1,11 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { useTestDatabase } from '../test-support/database.js';
 import { dropMadeDatabases } from '../test-support/made-databases.js';
-import { type NodeProcess, removeDir, startNodeProcess } from '../test-support/node-process.js';
+import { adminClient, type NodeProcess, removeDir, startNodeProcess } from '../test-support/node-process.js';
 import { queryAs } from '../test-support/query-as.js';
 import { startS3Server, type TestS3 } from '../test-support/s3.js';
 import { createS3Store } from './s3-store.js';
@@ -37,18 +35,7 @@ describe('the node region store in S3 (snapshotStore setting)', () => {
         AWS_SECRET_ACCESS_KEY: s3.credentials.secretAccessKey,
       },
     });
-    const key = (await readFile(join(node.dataDir, 'admin.key'), 'utf8')).trim();
-    const call = async (method: string, path: string, body?: unknown) => {
-      const res = await fetch(`${node?.url}${path}`, {
-        method,
-        headers:
-          body === undefined
-            ? { 'x-api-key': key }
-            : { 'x-api-key': key, 'content-type': 'application/json' },
-        body: body === undefined ? null : JSON.stringify(body),
-      });
-      return { status: res.status, body: (await res.json()) as any };
-    };
+    const call = await adminClient(() => node?.url ?? '', node.dataDir);
     const until = async (path: string, check: (b: any) => boolean) => {
       await expect
         .poll(async () => check((await call('GET', path)).body), { timeout: 120_000, interval: 100 })

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -83,4 +83,25 @@ export async function startNodeProcess(options: {
 
 export async function removeDir(dir: string): Promise<void> {
   await rm(dir, { recursive: true, force: true });
+}
+
+/**
+ * A client of a node's API with the admin key it wrote at first start, JSON
+ * in and out. `url` is read on every call, so a restarted node is followed.
+ *
+ * @example
+ * const call = await adminClient(() => node.url, node.dataDir);
+ * const { status, body } = await call('GET', '/v1/snapshots');
+ */
+export async function adminClient(url: () => string, dataDir: string) {
+  const key = (await readFile(join(dataDir, 'admin.key'), 'utf8')).trim();
+  return async (method: string, path: string, body?: unknown) => {
+    const res = await fetch(`${url()}${path}`, {
+      method,
+      headers:
+        body === undefined ? { 'x-api-key': key } : { 'x-api-key': key, 'content-type': 'application/json' },
+      body: body === undefined ? null : JSON.stringify(body),
+    });
+    return { status: res.status, body: (await res.json()) as any };
+  };
 }
