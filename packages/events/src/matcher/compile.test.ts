@@ -49,6 +49,15 @@ describe('compileRules', () => {
     expect(matcher.size).toBe(1);
   });
 
+  it('excludes a value that an anything-but added after a match first named', () => {
+    // Found by the add/remove property (CI seed -38882738): the last value's number was cached as "unnamed".
+    const matcher = compileRules([{ id: 'r0', pattern: { source: [{ 'anything-but': 0 }] } }]);
+    expect(matcher.match({ source: 1 })).toEqual(['r0']);
+    matcher.add({ id: 'r1', pattern: { source: [{ 'anything-but': [1, 0] }] } });
+    expect(matcher.match({ source: 1 })).toEqual(['r0']);
+    expect(matcher.match({ source: 2 })).toEqual(['r0', 'r1']);
+  });
+
   it('shares states between rules with common conditions', () => {
     const matcher = compileRules([
       { id: 'a', pattern: { source: ['s'], detail: { n: [{ numeric: ['>', 1] }] } } },

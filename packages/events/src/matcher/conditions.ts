@@ -64,7 +64,8 @@ export class Conditions {
   /** The value numbers each anything-but excludes: pool[lo[c]..hi[c]). */
   private pool = new Int32Array(64);
   private pooled = 0;
-  private idOf: Scalar = null;
+  /** One-entry cache of `ids.find`, forgotten whenever an anything-but numbers new values. */
+  private idOf: Scalar | undefined;
   private id = -1;
   /** One-entry caches: consecutive tests of one group see the same value. */
   private lowerOf = '';
@@ -177,6 +178,7 @@ export class Conditions {
   private excluding(key: string, values: readonly Scalar[]): number {
     const c = this.intern(key, KIND.anythingBut, null);
     const ids = [...new Set(values.map((v) => this.ids.idOf(v)))];
+    this.idOf = undefined;
     if (this.pooled + ids.length > this.pool.length) {
       const pool = new Int32Array((this.pooled + ids.length) * 2);
       pool.set(this.pool);
