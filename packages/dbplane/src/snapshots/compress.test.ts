@@ -3,7 +3,8 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip, gunzipSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { blockCompressor } from './compress.js';
+import { blockCompressor, blockDecompressor } from './compress.js';
+import { zstd } from './zstd.js';
 
 const collect = async (it: AsyncIterable<Buffer>) => {
   const out: Buffer[] = [];
@@ -92,5 +93,55 @@ describe('block compression (seal in parallel)', () => {
     await expect(
       collect(blockCompressor({ compression: 'gzip', blockBytes: 65_536 })(failing)),
     ).rejects.toThrow(/dump died/);
+  });
+
+  it('zstd: one frame per block, read back in order by the parallel decompressor', async () => {
+    expect(zstd()).not.toBeNull(); // this machine has the native package (or Node's own)
+    const pieces = dumpOf(700_000);
+    const plain = Buffer.concat(pieces);
+    const blockBytes = 64 * 1024;
+    const framesOut = await collect(
+      blockCompressor({ compression: 'zstd', blockBytes, parallel: 3 })(Readable.from(pieces)),
+    );
+    expect(framesOut.length).toBe(Math.ceil(plain.length / blockBytes));
+    for (const f of framesOut) expect(f.readUInt32LE(0)).toBe(0xfd2fb528);
+    const stored = Buffer.concat(framesOut);
+    expect(stored.length).toBeLessThan(plain.length / 3);
+    // read back from uneven pieces, as a decrypted file arrives
+    const uneven: Buffer[] = [];
+    let at = 0;
+    for (const n of [1, 7, 5000, 70_000, stored.length]) {
+      uneven.push(stored.subarray(at, at + n));
+      at += n;
+    }
+    const decompress = blockDecompressor('zstd', 2);
+    if (typeof decompress !== 'function') throw new Error('zstd reads through a generator');
+    expect(Buffer.concat(await collect(decompress(Readable.from(uneven)))).equals(plain)).toBe(true);
+  });
+
+  it('compresses a piece of half a block or more as it is, after the small pieces gathered before it', async () => {
+    const pieces = [
+      Buffer.alloc(512, 1),
+      randomBytes(64 * 1024),
+      Buffer.alloc(20_000, 2),
+      Buffer.alloc(300, 3),
+    ];
+    const out = await collect(
+      blockCompressor({ compression: 'zstd', blockBytes: 64 * 1024 })(Readable.from(pieces)),
+    );
+    expect(out.length).toBe(3); // [512], [64 KiB], [20,000 + 300]
+    const z = zstd();
+    if (z === null) throw new Error('this machine has zstd');
+    const plain = await Promise.all(out.map((f) => z.decompress(f)));
+    expect(plain.map((p) => p.length)).toEqual([512, 65_536, 20_300]);
+    expect(Buffer.concat(plain).equals(Buffer.concat(pieces))).toBe(true);
+  });
+
+  it('zstd: the level is applied (level 1 is larger than level 9)', async () => {
+    const plain = Buffer.concat(dumpOf(300_000));
+    const size = async (level: number) =>
+      Buffer.concat(await collect(blockCompressor({ compression: 'zstd', level })(Readable.from([plain]))))
+        .length;
+    expect(await size(1)).toBeGreaterThan(await size(9));
   });
 });

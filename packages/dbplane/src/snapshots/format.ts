@@ -1,7 +1,6 @@
 import { createDecipheriv, createHash, type Hash } from 'node:crypto';
-import { Readable, type Transform } from 'node:stream';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import * as zlib from 'node:zlib';
 import { DbplaneError } from '../errors/index.js';
 import type { Keyring } from '../kms/keyring.js';
 import {
@@ -15,9 +14,10 @@ import {
   sealChunk,
   TAG_BYTES,
 } from './chunks.js';
-import { blockCompressor } from './compress.js';
+import { blockCompressor, blockDecompressor } from './compress.js';
 import type { SnapshotStore } from './store.js';
 import type { Compression } from './types.js';
+import { zstd } from './zstd.js';
 
 /**
  * The snapshot file: `DBPSNAP1`, a 4-byte header length, a JSON header
@@ -31,15 +31,10 @@ import type { Compression } from './types.js';
  */
 const MAGIC = Buffer.from('DBPSNAP1');
 
-/** zstd when this Node has it (`zlib.createZstdCompress`, Node ≥ 22.15), else gzip. */
+/** zstd when this process has it (`zstd.ts`), else gzip. */
 export function defaultCompression(): Compression {
-  return typeof (zlib as { createZstdCompress?: unknown }).createZstdCompress === 'function'
-    ? 'zstd'
-    : 'gzip';
+  return zstd() === null ? 'gzip' : 'zstd';
 }
-
-const decompressor = (c: Compression): Transform =>
-  c === 'zstd' ? zlib.createZstdDecompress() : zlib.createGunzip();
 
 export interface Sealed {
   sizeBytes: number;
@@ -303,8 +298,9 @@ export async function openCompressed(
 /** The decrypted, decompressed dump of a stored file (verify it first). */
 export async function open(store: SnapshotStore, key: string, keyring: Keyring): Promise<Readable> {
   const { stream, info } = await openCompressed(store, key, keyring);
-  const plain = decompressor(info.header.compression);
-  stream.on('error', (err) => plain.destroy(err));
-  stream.pipe(plain);
-  return plain;
+  const decompress = blockDecompressor(info.header.compression);
+  if (typeof decompress === 'function') return Readable.from(decompress(stream));
+  stream.on('error', (err) => decompress.destroy(err));
+  stream.pipe(decompress);
+  return decompress;
 }

@@ -22,7 +22,7 @@ interface Deps {
 
 type Input = { snapshotId: string; executionArn?: string; instance?: string };
 const PREFIX = 'arn:dbplane:states:::snapshots';
-/** gzip level 1: on a data directory ~11% larger than level 6 and about twice as fast (README "Limits"). */
+/** Level 1: zstd's fastest positive level (~364 MB/s a core here, 4x smaller), or gzip's (README "Limits"). */
 const PHYSICAL_COMPRESSION_LEVEL = 1;
 
 /** The physical snapshot `id` if the account owns it (`own`) or it is shared with the account. */
