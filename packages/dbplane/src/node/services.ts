@@ -233,6 +233,7 @@ export function createServices(deps: ServiceDeps) {
       registerPhysicalSnapshotIntegrations(runtime.registry, {
         pool: deps.pool,
         store: snapshotStore,
+        storeFor: copyParts.stores.storeFor,
         keyring: kms,
         instances: instanceAccess,
       });

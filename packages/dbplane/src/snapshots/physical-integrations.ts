@@ -16,6 +16,8 @@ import type { SnapshotStore } from './store.js';
 interface Deps {
   pool: Pool;
   store: SnapshotStore;
+  /** The store of a snapshot's region (a copy's is its destination region's); unset: `store`. */
+  storeFor?: (region: string) => Promise<SnapshotStore>;
   keyring: Keyring;
   instances: InstanceAccess;
 }
@@ -97,7 +99,8 @@ async function extractInstance(deps: Deps, accountId: string, p: Input) {
   const owner = await runAsUser();
   let files = 0;
   const filled = await deps.instances.populateLocal({ accountId, name: instance }, async (dir) => {
-    const source = await open(deps.store, row.location, deps.keyring);
+    const store = deps.storeFor === undefined ? deps.store : await deps.storeFor(row.region);
+    const source = await open(store, row.location, deps.keyring.forRegion(row.region));
     files = (await extractDataDir({ source, target: dir, owner })).files;
   });
   return { instance, extracted: filled, files };

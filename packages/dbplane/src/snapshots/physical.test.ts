@@ -205,6 +205,47 @@ describe('physical snapshots of local PostgreSQL instances', () => {
     expect((await server.call('DELETE', `/v1/snapshots/${name}`)).status).toBe(200);
   });
 
+  it("restores a copy made in another region from that region's store, under its key", LONG, async () => {
+    const dir = join(server.dataDir, 'region-eu-4');
+    const put = await server.call('PUT', '/v1/snapshot-stores/eu-4', { type: 'directory', path: dir });
+    expect(put.status, JSON.stringify(put.body)).toBe(200);
+    const source = await h.localInstance();
+    instances.push(source);
+    const client = await h.connect(source);
+    await client.query('CREATE TABLE marks (n integer PRIMARY KEY, note text NOT NULL)');
+    await client.query(`INSERT INTO marks SELECT g, md5(g::text) FROM generate_series(1, 5000) g`);
+    await client.end();
+    const name = unique('physcopy');
+    expect((await server.call('POST', '/v1/snapshots', { name, instance: source })).status).toBe(202);
+    const snap = await h.poll(`/v1/snapshots/${name}`, 'status', 'available');
+    const res = await server.call('POST', `/v1/snapshots/${name}/copy`, { targetRegion: 'eu-4' });
+    expect(res.status, JSON.stringify(res.body)).toBe(202);
+    const copy = await h.poll(`/v1/snapshots/${res.body.name}`, 'status', 'available');
+    expect(copy).toMatchObject({ kind: 'physical', region: 'eu-4', copyOf: snap.arn });
+    expect(copy.keyArn).toMatch(/^arn:dbplane:kms:eu-4:/);
+
+    const target = unique('fromcopy');
+    instances.push(target);
+    const restore = await server.call('POST', `/v1/snapshots/${copy.name}/restore`, { instanceName: target });
+    expect(restore.status, JSON.stringify(restore.body)).toBe(202);
+    await h.poll(`/v1/instances/${target}`, 'status', 'available');
+    const restored = await h.connect(target);
+    const rows = await restored.query(
+      "SELECT count(*)::int AS n, md5(string_agg(note, ',' ORDER BY n)) AS h FROM marks",
+    );
+    await restored.end();
+    const original = await h.connect(source);
+    expect(rows.rows).toEqual(
+      (
+        await original.query(
+          "SELECT count(*)::int AS n, md5(string_agg(note, ',' ORDER BY n)) AS h FROM marks",
+        )
+      ).rows,
+    );
+    await original.end();
+    expect(rows.rows[0].n).toBe(5000);
+  });
+
   it('refuses bad requests naming the field, and changes nothing', LONG, async () => {
     const external = unique('ext');
     await server.call('POST', '/v1/instances', {
