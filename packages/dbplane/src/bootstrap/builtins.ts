@@ -1,4 +1,4 @@
-import { ensureBuiltinWorkflows } from '../bus/builtins.js';
+import { type BuiltinMachine, ensureBuiltinWorkflows } from '../bus/builtins.js';
 import type { BusService } from '../bus/service.js';
 import { AUDIT_DETAIL_TYPE } from '../bus/types.js';
 import type { StateMachinesService } from '../states/service.js';
@@ -6,7 +6,8 @@ import type { Db } from '../store/db.js';
 import { BOOTSTRAP_MACHINE, DRIFT_MACHINE, FUNCTION_MACHINE } from './service-types.js';
 import { bootstrapDefinition, driftDefinition, functionDefinition } from './workflows.js';
 
-const MACHINES = [
+/** The bootstrap domain's built-in state machines. */
+export const BOOTSTRAP_MACHINES: readonly BuiltinMachine[] = [
   {
     name: BOOTSTRAP_MACHINE,
     definition: bootstrapDefinition,
@@ -89,5 +90,5 @@ export async function ensureBootstrapBuiltins(
   deps: { machines: StateMachinesService; bus: BusService },
   accountId: string,
 ): Promise<void> {
-  await ensureBuiltinWorkflows(tx, deps, accountId, { machines: MACHINES, rules: rulesOf });
+  await ensureBuiltinWorkflows(tx, deps, accountId, { machines: BOOTSTRAP_MACHINES, rules: rulesOf });
 }

@@ -1,4 +1,4 @@
-import { ensureBuiltinWorkflows } from '../bus/builtins.js';
+import { type BuiltinMachine, ensureBuiltinWorkflows } from '../bus/builtins.js';
 import type { BusService } from '../bus/service.js';
 import { AUDIT_DETAIL_TYPE } from '../bus/types.js';
 import type { StateMachinesService } from '../states/service.js';
@@ -6,7 +6,8 @@ import type { Db } from '../store/db.js';
 import { DEPROVISION_MACHINE, EXPIRE_MACHINE, PROVISION_MACHINE } from './types.js';
 import { deprovisionDefinition, expireDefinition, provisionDefinition } from './workflows.js';
 
-const MACHINES = [
+/** The databases domain's built-in state machines. */
+export const DATABASE_MACHINES: readonly BuiltinMachine[] = [
   {
     name: PROVISION_MACHINE,
     definition: provisionDefinition,
@@ -57,5 +58,5 @@ export async function ensureDatabaseBuiltins(
   deps: { machines: StateMachinesService; bus: BusService },
   accountId: string,
 ): Promise<void> {
-  await ensureBuiltinWorkflows(tx, deps, accountId, { machines: MACHINES, rules: rulesOf });
+  await ensureBuiltinWorkflows(tx, deps, accountId, { machines: DATABASE_MACHINES, rules: rulesOf });
 }

@@ -10,7 +10,7 @@ import type { InstanceEvents } from './events.js';
 import * as sql from './sql.js';
 import type { CredentialStore, Instance, Provider } from './types.js';
 import { credentialsFromUrl } from './urls.js';
-import { LOCAL_INSTANCE_MACHINE, localInstanceDefinition } from './workflows.js';
+import { LOCAL_INSTANCE_BUILTIN, LOCAL_INSTANCE_MACHINE } from './workflows.js';
 
 type Ref = Readonly<{ accountId: string; name: string }>;
 export type LocalAction = 'create' | 'start' | 'stop' | 'reboot' | 'delete';
@@ -45,12 +45,7 @@ export function createInstancesService(deps: InstancesDeps) {
   };
 
   const runLocal = async (tx: Db, row: sql.InstanceRow, action: LocalAction) => {
-    await deps.machines.ensureBuiltin(tx, {
-      accountId: row.account_id,
-      name: LOCAL_INSTANCE_MACHINE,
-      definition: localInstanceDefinition,
-      description: 'local instance lifecycle',
-    });
+    await deps.machines.ensureBuiltin(tx, { accountId: row.account_id, ...LOCAL_INSTANCE_BUILTIN });
     const started = await deps.executions.start(tx, {
       accountId: row.account_id,
       stateMachine: LOCAL_INSTANCE_MACHINE,

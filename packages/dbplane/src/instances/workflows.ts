@@ -28,3 +28,10 @@ export const localInstanceDefinition = {
     Failed: { Type: 'Fail', Error: 'InstanceActionFailed', Cause: "the instance's statusReason says why" },
   },
 } as const;
+
+/** The local instance lifecycle as a built-in state machine. */
+export const LOCAL_INSTANCE_BUILTIN = {
+  name: LOCAL_INSTANCE_MACHINE,
+  definition: localInstanceDefinition,
+  description: 'local instance lifecycle',
+};

@@ -7,7 +7,20 @@ import { loadConfig } from '../config/index.js';
 import { createLogger } from '../log/logger.js';
 import { useTestDatabase } from '../test-support/database.js';
 import { readAdminKey } from './admin-key.js';
+import { BUILTIN_MACHINES } from './builtins.js';
 import { startNode } from './node.js';
+
+/** Every state machine of the default account, as listed (paged through). */
+async function builtinMachines(url: string, key: string): Promise<{ name: string; builtin: boolean }[]> {
+  const res = await fetch(`${url}/v1/state-machines?limit=100`, { headers: { 'x-api-key': key } });
+  expect(res.status).toBe(200);
+  const body = (await res.json()) as {
+    stateMachines: { name: string; builtin: boolean }[];
+    nextToken?: string;
+  };
+  expect(body.nextToken).toBeUndefined();
+  return body.stateMachines;
+}
 
 describe('a node on an external store', () => {
   const db = useTestDatabase({ migrated: false });
@@ -21,7 +34,8 @@ describe('a node on an external store', () => {
     return startNode(config, createLogger({ level: 'silent' }));
   };
 
-  it('migrates, creates the admin key once with mode 0600, and keeps it across restarts', async () => {
+  let machines: { name: string; builtin: boolean }[] = [];
+  it('migrates, creates the admin key once with mode 0600, installs the built-in machines, and keeps both across restarts', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'dbplane-node-'));
     dirs.push(dataDir);
     const first = await start(dataDir);
@@ -35,6 +49,9 @@ describe('a node on an external store', () => {
       });
       expect(res.status).toBe(200);
       expect(res.headers.get('x-request-id')).toBeTruthy();
+      machines = await builtinMachines(first.url, adminKey);
+      expect(machines.map((m) => m.name).sort()).toEqual(BUILTIN_MACHINES.map((m) => m.name).sort());
+      expect(machines.every((m) => m.builtin === true)).toBe(true);
     } finally {
       await first.stop();
     }
@@ -45,6 +62,7 @@ describe('a node on an external store', () => {
       const res = await fetch(`${second.url}/readyz`);
       expect(await res.json()).toEqual({ status: 'ready' });
       expect((await fetch(`${second.url}/v1/api-keys`, { headers: { 'x-api-key': key } })).status).toBe(200);
+      expect(await builtinMachines(second.url, key)).toEqual(machines); // no new revision, nothing added
     } finally {
       await second.stop();
     }

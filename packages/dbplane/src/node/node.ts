@@ -8,6 +8,7 @@ import { createPool, type Pool } from '../store/db.js';
 import { migrate } from '../store/migrate.js';
 import { createNotifier } from '../store/notifier.js';
 import { writeAdminKey } from './admin-key.js';
+import { installBuiltinMachines } from './builtins.js';
 import { loadNodeId } from './node-id.js';
 import { createServices } from './services.js';
 import { openStore, type StoreHandle } from './store.js';
@@ -26,7 +27,8 @@ export interface DbplaneNode {
 
 /**
  * Starts a node: opens (or starts) the store, applies migrations, creates the
- * default account on first start, and listens.
+ * default account on first start, installs the built-in state machines in it,
+ * and listens.
  *
  * @example
  * const node = await startNode(loadConfig({ env: process.env }), log);
@@ -61,7 +63,8 @@ export async function startNode(config: Config, log: Logger): Promise<DbplaneNod
         .map((h) => h.trim())
         .filter(Boolean),
     });
-    const { adminKey } = await services.accounts.ensureDefaultAccount();
+    const { adminKey, accountId } = await services.accounts.ensureDefaultAccount();
+    await installBuiltinMachines({ pool, machines: services.machines, log }, accountId);
     const app = await buildServer({ config, pool, services, log, metrics });
     const address = await app.listen({ host: config.host, port: config.port });
     setEndpoint(address);

@@ -1,3 +1,4 @@
+import type { BuiltinMachine } from '../bus/builtins.js';
 import type { StateMachinesService } from '../states/service.js';
 import type { Db } from '../store/db.js';
 import { createPhysicalSnapshotDefinition, restoreInstanceSnapshotDefinition } from './physical-workflows.js';
@@ -9,7 +10,8 @@ import {
 } from './types.js';
 import { createSnapshotDefinition, restoreSnapshotDefinition } from './workflows.js';
 
-const MACHINES = [
+/** The snapshot domain's built-in state machines. */
+export const SNAPSHOT_MACHINES: readonly BuiltinMachine[] = [
   {
     name: CREATE_SNAPSHOT_MACHINE,
     definition: createSnapshotDefinition,
@@ -38,5 +40,5 @@ export async function ensureSnapshotBuiltins(
   deps: { machines: StateMachinesService },
   accountId: string,
 ): Promise<void> {
-  for (const m of MACHINES) await deps.machines.ensureBuiltin(tx, { accountId, ...m });
+  for (const m of SNAPSHOT_MACHINES) await deps.machines.ensureBuiltin(tx, { accountId, ...m });
 }

@@ -1,4 +1,4 @@
-import { ensureBuiltinWorkflows } from '../bus/builtins.js';
+import { type BuiltinMachine, ensureBuiltinWorkflows } from '../bus/builtins.js';
 import type { BusService } from '../bus/service.js';
 import type { StateMachinesService } from '../states/service.js';
 import type { Db } from '../store/db.js';
@@ -8,7 +8,8 @@ export const COPY_SNAPSHOT_MACHINE = 'dbplane-copy-snapshot';
 export const DR_COPY_MACHINE = 'dbplane-dr-copy';
 export const RETENTION_MACHINE = 'dbplane-snapshot-retention';
 
-const MACHINES = [
+/** The copy, DR and retention built-in state machines. */
+export const COPY_MACHINES: readonly BuiltinMachine[] = [
   {
     name: COPY_SNAPSHOT_MACHINE,
     definition: copySnapshotDefinition,
@@ -42,5 +43,5 @@ export async function ensureCopyBuiltins(
   deps: { machines: StateMachinesService; bus: BusService },
   accountId: string,
 ): Promise<void> {
-  await ensureBuiltinWorkflows(tx, deps, accountId, { machines: MACHINES, rules });
+  await ensureBuiltinWorkflows(tx, deps, accountId, { machines: COPY_MACHINES, rules });
 }

@@ -8,6 +8,7 @@ import type { App, Services } from '../api/types.js';
 import { loadConfig } from '../config/index.js';
 import type { Runtime } from '../executions/runtime.js';
 import { createLogger } from '../log/logger.js';
+import { installBuiltinMachines } from '../node/builtins.js';
 import { createServices } from '../node/services.js';
 import { createPool, type Pool } from '../store/db.js';
 import { createNotifier, type Notifier } from '../store/notifier.js';
@@ -57,8 +58,10 @@ export function useTestServer(): TestServer {
       functionRetryDelayMs: 200,
       eventRetryDelayMs: 100,
     });
-    const { adminKey } = await services.accounts.ensureDefaultAccount();
+    const { adminKey, accountId } = await services.accounts.ensureDefaultAccount();
     if (adminKey === undefined) throw new Error('fresh test database already had keys');
+    const log = createLogger({ level: 'silent' });
+    await installBuiltinMachines({ pool, machines: services.machines, log }, accountId);
     const app = await buildServer({
       config,
       pool,

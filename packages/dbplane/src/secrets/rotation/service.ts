@@ -8,7 +8,7 @@ import * as sql from '../sql.js';
 import { CURRENT, PENDING, type RotationRules } from '../types.js';
 import { checkRules, scheduleOf } from './schedule.js';
 import { ROTATION_MACHINE } from './types.js';
-import { rotationDefinition } from './workflow.js';
+import { ROTATION_BUILTIN } from './workflow.js';
 
 /** The part of the bus's rules service rotation schedules use. */
 export interface ScheduleRules {
@@ -73,12 +73,7 @@ export function createRotationService(deps: RotationDeps) {
     });
 
   const ensureMachine = (tx: Db, accountId: string) =>
-    deps.machines.ensureBuiltin(tx, {
-      accountId,
-      name: ROTATION_MACHINE,
-      definition: rotationDefinition,
-      description: 'rotates a database credential secret (createSecret, setSecret, testSecret, finishSecret)',
-    });
+    deps.machines.ensureBuiltin(tx, { accountId, ...ROTATION_BUILTIN });
 
   const schedule = async (tx: Db, row: sql.SecretRow, rules: RotationRules) => {
     const rule = { accountId: row.account_id, name: scheduleRuleName(row.id) };

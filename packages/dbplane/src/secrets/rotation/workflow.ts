@@ -1,4 +1,4 @@
-import { RESOURCE, RotationError } from './types.js';
+import { RESOURCE, ROTATION_MACHINE, RotationError } from './types.js';
 
 const args = { 'secretId.$': '$.secretId', 'clientRequestToken.$': '$.clientRequestToken' };
 const transient = [
@@ -67,3 +67,10 @@ export const rotationDefinition = {
     },
   },
 } as const;
+
+/** The rotation workflow as a built-in state machine. */
+export const ROTATION_BUILTIN = {
+  name: ROTATION_MACHINE,
+  definition: rotationDefinition,
+  description: 'rotates a database credential secret (createSecret, setSecret, testSecret, finishSecret)',
+};
