@@ -3,6 +3,8 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import mysql from 'mysql2/promise';
 import { afterAll, describe, expect, inject, it } from 'vitest';
+import { createScheduler } from '../bus/scheduler.js';
+import { loadConfig } from '../config/index.js';
 import { runCli } from '../test-support/cli.js';
 import { dropMadeDatabases } from '../test-support/made-databases.js';
 import { TEST_MYSQL_URL } from '../test-support/mysql.js';
@@ -16,6 +18,7 @@ import type { RulesDocument } from './types.js';
 // joins, shares and cleans up, and a run whose masking fails midway that still removes its temporary parts.
 
 const LONG = { timeout: 180_000 };
+const region = loadConfig({ flags: {} }).region;
 const unique = (prefix: string) => `${prefix}_${randomBytes(4).toString('hex')}`;
 const SCHEMA = [
   `CREATE TABLE users (id bigint PRIMARY KEY, email varchar(200) NOT NULL UNIQUE, name text, phone varchar(30))`,
@@ -92,6 +95,58 @@ describe('sanitizing through the API and the dbplane-sanitized-snapshot workflow
     }[];
     return [...dbs, ...snaps].filter((x) => x.tags['dbplane:execution'] === executionArn).map((x) => x.name);
   };
+
+  it(
+    "runs from a nightly schedule rule, its input the target's constant input, with no run asked by hand before",
+    LONG,
+    async () => {
+      const db = await source();
+      const original = await emails(db);
+      const machine = await get('/v1/state-machines/dbplane-sanitized-snapshot');
+      expect(machine.status, 'installed when the node started').toBe(200);
+      const rule = unique('nightly-qa').replaceAll('_', '-');
+      const made = await server.call('POST', '/v1/rules', {
+        name: rule,
+        scheduleExpression: 'cron(0 2 * * ? *)',
+      });
+      expect(made.status, JSON.stringify(made.body)).toBe(201);
+      const input = JSON.stringify({ source: { database: db }, rules: RULES, shareWith: ['222222222222'] });
+      const targets = await server.call('PUT', `/v1/rules/${rule}/targets`, {
+        targets: [{ id: 'qa', arn: machine.body.arn, input }],
+      });
+      expect(targets.status, JSON.stringify(targets.body)).toBe(200);
+      const due = await server.pool.query<{ next_fire_at: Date }>(
+        'SELECT next_fire_at FROM event_rules WHERE name = $1',
+        [rule],
+      );
+      const at = due.rows[0]?.next_fire_at as Date;
+      expect(at.getUTCHours()).toBe(2);
+      const scheduler = createScheduler({
+        pool: server.pool,
+        region,
+        now: () => new Date(at.getTime() + 1000),
+      });
+      await scheduler.step(); // 02:00 has come: the rule fires, the bus starts the execution
+      const list = async () =>
+        (await get('/v1/state-machines/dbplane-sanitized-snapshot/executions')).body.executions as {
+          executionArn: string;
+          status: string;
+        }[];
+      await expect.poll(async () => (await list()).length, { timeout: 30_000, interval: 200 }).toBe(1);
+      const arn = (await list())[0]?.executionArn ?? '';
+      const run = await poll(
+        `/v1/state-machines/dbplane-sanitized-snapshot/executions/${arn.split(':').at(-1)}`,
+        'status',
+        (st) => st !== 'RUNNING',
+      );
+      expect(run.status, JSON.stringify(run)).toBe('SUCCEEDED');
+      const snap = (await get(`/v1/snapshots/${run.output.snapshot.name}`)).body;
+      expect(snap).toMatchObject({ status: 'available', sharedWith: ['222222222222'] });
+      expect(await leftovers(arn)).toEqual([]);
+      expect(await emails(db)).toEqual(original);
+      expect((await server.call('DELETE', `/v1/rules/${rule}`)).status).toBe(200);
+    },
+  );
 
   it('names every problem by its JSON pointer, and a dry run changes nothing', LONG, async () => {
     const db = await source();
