@@ -34,6 +34,26 @@ describe('keyring', () => {
     expect(again.unwrap(wrapped)).toEqual(Buffer.alloc(32, 5));
   });
 
+  it('never writes a key out of existence from a stale view: other regions and other keyrings keep theirs', () => {
+    const here = createKeyring({ dataDir: dir, region: 'local-1' });
+    const stale = createKeyring({ dataDir: dir, region: 'local-1' });
+    here.list('000000000000');
+    stale.list('000000000000');
+    const there = here.forRegion('ap-5').create('000000000000', { alias: 'alias/made-there' });
+    const one = here.create('000000000000', { alias: 'alias/one' });
+    const two = stale.create('000000000000', { alias: 'alias/two' }); // stale has not seen alias/one
+    stale.rotate('000000000000', DEFAULT_ALIAS);
+    const wrapped = stale.wrap(DEFAULT_ALIAS, Buffer.alloc(32, 9));
+    here.rotate('000000000000', DEFAULT_ALIAS); // a third version, not a second one written over stale's
+    const fresh = createKeyring({ dataDir: dir, region: 'local-1' });
+    expect(fresh.describe('000000000000', 'alias/one').keyId).toBe(one.keyId);
+    expect(fresh.describe('000000000000', 'alias/two').keyId).toBe(two.keyId);
+    expect(fresh.unwrap(wrapped)).toEqual(Buffer.alloc(32, 9));
+    expect(fresh.describe('000000000000', DEFAULT_ALIAS).currentVersion).toBe(wrapped.keyVersion + 1);
+    const ap5 = createKeyring({ dataDir: dir, region: 'ap-5' });
+    expect(ap5.describe('000000000000', 'alias/made-there').keyId).toBe(there.keyId);
+  });
+
   it('uses a keyring given by environment without writing a file', () => {
     const env = JSON.stringify({
       'eu-1': [

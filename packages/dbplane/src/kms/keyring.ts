@@ -34,6 +34,20 @@ export interface WrappedKey {
 
 export const DEFAULT_ALIAS = 'alias/dbplane/default';
 
+/** Keys by id from both lists; a key in both has every version either has (the file's, for one number in both). */
+function mergeKeys(onFile: StoredKey[], mine: StoredKey[]): StoredKey[] {
+  const merged = new Map(onFile.map((k) => [k.id, k]));
+  for (const k of mine) {
+    const known = merged.get(k.id);
+    if (known === undefined) merged.set(k.id, k);
+    else {
+      const versions = new Map([...k.versions, ...known.versions].map((v) => [v.version, v])); // the file's win
+      merged.set(k.id, { ...known, versions: [...versions.values()].sort((a, b) => a.version - b.version) });
+    }
+  }
+  return [...merged.values()];
+}
+
 /**
  * The node's keyring: per-region key-encryption keys in `<dataDir>/keyring.json`
  * (mode 0600) or in a JSON document given by environment (then not persisted).
@@ -56,8 +70,16 @@ export function createKeyring(opts: {
         ? (JSON.parse(readFileSync(file, 'utf8')) as KeyringFile)
         : {};
   let ring = read();
+  /**
+   * Writes this keyring's keys into the file as it is now, merged: other
+   * regions' keys, and keys or versions of this region that another keyring
+   * on the file made since this one read it, are kept (a stale view never
+   * writes a key out of existence; versions are only ever added).
+   */
   const persist = () => {
     if (opts.fromEnv) return;
+    const onFile = read();
+    ring = { ...onFile, [opts.region]: mergeKeys(onFile[opts.region] ?? [], keys()) };
     const tmp = `${file}.${process.pid}.tmp`;
     writeFileSync(tmp, JSON.stringify(ring, null, 2), { mode: 0o600 });
     chmodSync(tmp, 0o600);
@@ -134,6 +156,7 @@ export function createKeyring(opts: {
     },
     /** New key material; old versions stay for decryption. */
     rotate: (accountId: string, ref: string): KmsKey => {
+      if (!opts.fromEnv) ring = read(); // the next version number is the file's, not a stale view's
       const k = find(ref);
       k.versions.push(newVersion(k.versions.length + 1));
       persist();
