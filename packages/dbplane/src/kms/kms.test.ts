@@ -2,6 +2,7 @@ import { statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runCli } from '../test-support/cli.js';
 import { useTestServer } from '../test-support/server.js';
 
 describe('kms keys', () => {
@@ -60,5 +61,36 @@ describe('kms keys', () => {
     const viewer = (await server.call('POST', '/v1/api-keys', { name: 'reader', role: 'viewer' })).body
       .secret;
     expect((await server.call('POST', '/v1/kms-keys', {}, viewer)).status).toBe(403);
+  });
+
+  it("creates, lists, describes and rotates another region's keys with ?region=, also from the CLI", async () => {
+    const made = await server.call('POST', '/v1/kms-keys?region=eu-7', {
+      alias: 'alias/qa',
+      description: 'QA',
+    });
+    expect(made.status, JSON.stringify(made.body)).toBe(201);
+    expect(made.body.arn).toMatch(/^arn:dbplane:kms:eu-7:000000000000:key\//);
+    const there = (await server.call('GET', '/v1/kms-keys?region=eu-7')).body.keys.map(
+      (k: { alias: string }) => k.alias,
+    );
+    expect(there.sort()).toEqual(['alias/dbplane/default', 'alias/qa']);
+    const here = (await server.call('GET', '/v1/kms-keys')).body.keys.map((k: { alias: string }) => k.alias);
+    expect(here).not.toContain('alias/qa');
+    const QA = encodeURIComponent('alias/qa');
+    expect((await server.call('GET', `/v1/kms-keys/${QA}?region=eu-7`)).body.keyId).toBe(made.body.keyId);
+    expect((await server.call('GET', `/v1/kms-keys/${QA}`)).status).toBe(404);
+    const rotated = await server.call('POST', `/v1/kms-keys/${QA}/rotate?region=eu-7`);
+    expect(rotated.body).toMatchObject({ keyId: made.body.keyId, currentVersion: 2 });
+    const bad = await server.call('GET', '/v1/kms-keys?region=EU%207');
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body)).toContain('region');
+
+    const env = { DBPLANE_ENDPOINT: server.url, DBPLANE_API_KEY: server.adminKey };
+    const cli = await runCli(['kms', 'create', '--alias', 'alias/cli', '--region', 'eu-7'], env);
+    expect(cli.code, cli.stderr).toBe(0);
+    expect(cli.stdout).toMatch(/^created arn:dbplane:kms:eu-7:000000000000:key\//);
+    const listed = await runCli(['kms', 'list', '--region', 'eu-7'], env);
+    expect(listed.stdout).toMatch(/alias\/cli/);
+    expect((await runCli(['kms', 'list'], env)).stdout).not.toMatch(/alias\/cli/);
   });
 });

@@ -22,19 +22,43 @@ const KeySchema = Type.Object(
   { $id: 'KmsKey' },
 );
 
-/** `/v1/kms-keys`: the region's key-encryption keys (metadata only; material never leaves the node). */
+/** `?region=`: another region's keys (the keys a copy to that region is encrypted under); this node's by default. */
+const RegionQuery = Type.Object(
+  { region: Type.Optional(Type.String({ pattern: '^[a-z][a-z0-9-]{0,62}$' })) },
+  { additionalProperties: false },
+);
+
+/**
+ * `/v1/kms-keys`: the key-encryption keys of this node's region, or of
+ * another with `?region=` (metadata only; material never leaves the node).
+ */
 export function registerKmsRoutes(app: App, deps: { keyring: Keyring; mutate: Mutate }): void {
-  const { keyring, mutate } = deps;
+  const { mutate } = deps;
+  const ring = (r: { query: { region?: string | undefined } }) =>
+    deps.keyring.forRegion(r.query.region ?? deps.keyring.region);
   app.addSchema(KeySchema);
   app.get(
     '/v1/kms-keys',
-    { schema: { tags, response: { 200: Type.Object({ keys: Type.Array(Type.Ref('KmsKey')) }) } } },
-    async (request) => ({ keys: keyring.list(account(request)) }),
+    {
+      schema: {
+        tags,
+        querystring: RegionQuery,
+        response: { 200: Type.Object({ keys: Type.Array(Type.Ref('KmsKey')) }) },
+      },
+    },
+    async (request) => ({ keys: ring(request).list(account(request)) }),
   );
   app.get(
     '/v1/kms-keys/:keyId',
-    { schema: { tags, params: KeyParams, response: { 200: Type.Ref('KmsKey'), ...errorResponses(404) } } },
-    async (request) => keyring.describe(account(request), request.params.keyId),
+    {
+      schema: {
+        tags,
+        params: KeyParams,
+        querystring: RegionQuery,
+        response: { 200: Type.Ref('KmsKey'), ...errorResponses(404) },
+      },
+    },
+    async (request) => ring(request).describe(account(request), request.params.keyId),
   );
   app.post(
     '/v1/kms-keys',
@@ -42,6 +66,7 @@ export function registerKmsRoutes(app: App, deps: { keyring: Keyring; mutate: Mu
       config: { ...audit('CreateKey'), permission: 'admin' },
       schema: {
         tags,
+        querystring: RegionQuery,
         body: Type.Object(
           {
             alias: Type.Optional(Type.String({ pattern: '^alias/[A-Za-z0-9/_-]{1,250}$' })),
@@ -55,7 +80,7 @@ export function registerKmsRoutes(app: App, deps: { keyring: Keyring; mutate: Mu
     async (request, reply) => {
       reply.status(201);
       return mutate(request, reply, async () => {
-        const key = keyring.create(account(request), request.body);
+        const key = ring(request).create(account(request), request.body);
         return { result: key, resourceArn: key.arn };
       });
     },
@@ -64,11 +89,16 @@ export function registerKmsRoutes(app: App, deps: { keyring: Keyring; mutate: Mu
     '/v1/kms-keys/:keyId/rotate',
     {
       config: { ...audit('RotateKeyOnDemand'), permission: 'admin' },
-      schema: { tags, params: KeyParams, response: { 200: Type.Ref('KmsKey'), ...errorResponses(404) } },
+      schema: {
+        tags,
+        params: KeyParams,
+        querystring: RegionQuery,
+        response: { 200: Type.Ref('KmsKey'), ...errorResponses(404) },
+      },
     },
     async (request, reply) =>
       mutate(request, reply, async () => {
-        const key = keyring.rotate(account(request), request.params.keyId);
+        const key = ring(request).rotate(account(request), request.params.keyId);
         return { result: key, resourceArn: key.arn };
       }),
   );

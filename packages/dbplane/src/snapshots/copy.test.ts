@@ -241,7 +241,7 @@ describe('cross-region copies, stores, dr-copy and retention', async () => {
   );
 
   it(
-    'copies within the region under a named key: another data key and key, the same data',
+    'copies under a named key, within the region and to another: another data key and key, the same data',
     LONG,
     async () => {
       const { instance } = await setup();
@@ -264,6 +264,17 @@ describe('cross-region copies, stores, dr-copy and retention', async () => {
         targetName: snap.name,
       });
       expect(taken.status).toBe(409);
+      // and to another region under a key made there
+      const far = await server.call('POST', '/v1/kms-keys?region=eu-2', { alias });
+      expect(far.status, JSON.stringify(far.body)).toBe(201);
+      const away = await server.call('POST', `/v1/snapshots/${snap.name}/copy`, {
+        targetRegion: 'eu-2',
+        targetName: `${snap.name}-qa-eu`,
+        kmsKeyId: alias,
+      });
+      expect(away.status, JSON.stringify(away.body)).toBe(202);
+      const inEu2 = await poll(`/v1/snapshots/${snap.name}-qa-eu`, 'status', 'available');
+      expect(inEu2).toMatchObject({ region: 'eu-2', keyArn: far.body.arn });
     },
   );
 
