@@ -100,7 +100,8 @@ describe('the node region store in S3 (snapshotStore setting)', () => {
     const restore = await call('POST', `/v1/snapshots/${snap}/restore`, { databaseName: target });
     expect(restore.status, JSON.stringify(restore.body)).toBe(202);
     const [machine, run] = (restore.body.executionArn as string).split(':').slice(-2);
-    await until(`/v1/state-machines/${machine}/executions/${run}`, (b) => b.status === 'SUCCEEDED');
+    const ran = await until(`/v1/state-machines/${machine}/executions/${run}`, (b) => b.status !== 'RUNNING');
+    expect(ran.status, `${ran.error}: ${ran.cause}`).toBe('SUCCEEDED');
     expect(await rows(target)).toEqual(await rows(source));
     expect((await call('DELETE', `/v1/snapshots/${snap}`)).status).toBe(200);
     expect(await bucket.size(row.location)).toBeUndefined();
