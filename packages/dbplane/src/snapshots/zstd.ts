@@ -14,7 +14,6 @@ import { DbplaneError } from '../errors/index.js';
  * decompress in parallel.
  */
 export interface ZstdCodec {
-  readonly source: 'node:zlib' | '@mongodb-js/zstd';
   compress(block: Buffer, level?: number): Promise<Buffer>;
   decompress(frame: Buffer): Promise<Buffer>;
 }
@@ -37,7 +36,6 @@ function fromZlib(): ZstdCodec | null {
   const call = (f: typeof zstdCompress, b: Buffer, o: object) =>
     new Promise<Buffer>((ok, fail) => f(b, o, (e, r) => (e ? fail(e) : ok(r))));
   return {
-    source: 'node:zlib',
     compress: (b, level) =>
       call(zstdCompress, b, level === undefined ? {} : { params: { [levelKey]: level } }),
     decompress: (b) => call(zstdDecompress, b, {}),
@@ -64,7 +62,6 @@ function fromPackage(): ZstdCodec | null {
       throw new Error(`zstd: ${(e as Error).message}`);
     });
   return {
-    source: '@mongodb-js/zstd',
     compress: (b, level) => wrapped(native.compress(b, level ?? DEFAULT_ZSTD_LEVEL)),
     decompress: (b) => wrapped(native.decompress(b)),
   };
